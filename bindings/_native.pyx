@@ -1,0 +1,412 @@
+# cython: language_level=3
+"""pressrun._native: the Cython bindings of the native core.
+
+Only marshalling lives here: one class per native handle, Arrow batches in as
+C Data Interface capsules, every C call made once per batch with the GIL
+released, and native status codes turned into Python exceptions in one place
+(`_check`).
+"""
+from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_IsValid
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
+from libc.string cimport memset, strncpy
+
+import numpy as np
+
+from pressrun import errors as _errors
+
+from cpressrun cimport *
+
+
+cdef dict _EXCEPTIONS = {
+    PR_EFONT: _errors.FontError,
+    PR_EDATA: _errors.DataError,
+    PR_EIMAGE: _errors.ImageError,
+}
+
+
+cdef int _check(PrStatus status, PrError *error) except -1:
+    """Raises the Python exception for a failed native call."""
+    if status == PR_OK:
+        return 0
+    message = error.message.decode("utf-8", "replace")
+    if status == PR_ENOMEM:
+        raise MemoryError(message)
+    exception = _EXCEPTIONS.get(status, _errors.NativeError)
+    raise exception(message)
+
+
+def deflate_backend():
+    """The deflate library this build compresses with: 'libdeflate' or 'zlib'."""
+    return PrDeflater_backend().decode()
+
+
+cdef PrColor _color(object color) except *:
+    """A pressrun.units.Color (space, components) to PrColor."""
+    cdef PrColor out
+    memset(&out, 0, sizeof(out))
+    space = color.space
+    out.space = {"gray": 0, "rgb": 1, "cmyk": 2}[space]
+    for i, value in enumerate(color.components[:4]):
+        out.value[i] = value
+    return out
+
+
+cdef void _copy_text(char *target, size_t target_bytes, object text, str what) except *:
+    encoded = (text or "").encode("utf-8")
+    if len(encoded) >= target_bytes:
+        raise _errors.TemplateError(
+            f"{what} {text!r} is longer than {target_bytes - 1} bytes")
+    strncpy(target, encoded, target_bytes - 1)
+    target[target_bytes - 1] = 0
+
+
+cdef class Font:
+    """A parsed TrueType/OpenType font (immutable, shared by every composer)."""
+    cdef PrFont *_font
+    cdef readonly object path
+
+    def __cinit__(self, bytes data, uint32_t face_index=0, path=None):
+        cdef PrError error
+        cdef const uint8_t *bytes_ = data
+        cdef size_t size = len(data)
+        cdef PrStatus status
+        self.path = path
+        with nogil:
+            status = PrFont_create(bytes_, size, face_index, &self._font, &error)
+        if status != PR_OK and path is not None:
+            error_text = error.message.decode("utf-8", "replace")
+            raise _errors.FontError(f"{path}: {error_text}")
+        _check(status, &error)
+
+    def __dealloc__(self):
+        if self._font != NULL:
+            PrFont_destroy(self._font)
+
+    @property
+    def info(self):
+        cdef PrFontInfo info
+        PrFont_info(self._font, &info)
+        return {
+            "units_per_em": info.units_per_em,
+            "glyph_count": info.glyph_count,
+            "ascender": info.ascender,
+            "descender": info.descender,
+            "line_gap": info.line_gap,
+            "cap_height": info.cap_height,
+            "bbox": tuple(info.bbox[i] for i in range(4)),
+            "italic_angle_deg": info.italic_angle_deg,
+            "weight_class": info.weight_class,
+            "is_cff": bool(info.is_cff),
+            "is_fixed_pitch": bool(info.is_fixed_pitch),
+            "postscript_name": info.postscript_name.decode("latin-1"),
+        }
+
+    def glyph(self, uint32_t codepoint):
+        return PrFont_glyph(self._font, codepoint)
+
+    def advance(self, int glyph):
+        return PrFont_advance(self._font, glyph)
+
+    def kerning(self, int left, int right):
+        return PrFont_kerning(self._font, left, right)
+
+
+cdef class Plan:
+    """A compiled template: built once per job, then read-only.
+
+    Keeps references to the fonts and image buffers the native plan borrows."""
+    cdef PrPlan *_plan
+    cdef list _borrowed
+
+    def __cinit__(self, float page_width_pt, float page_height_pt):
+        cdef PrError error
+        self._borrowed = []
+        _check(PrPlan_create(page_width_pt, page_height_pt, &self._plan, &error), &error)
+
+    def __dealloc__(self):
+        if self._plan != NULL:
+            PrPlan_destroy(self._plan)
+
+    def add_font(self, Font font):
+        cdef PrError error
+        cdef uint32_t index
+        _check(PrPlan_addFont(self._plan, font._font, &index, &error), &error)
+        self._borrowed.append(font)
+        return index
+
+    def add_style(self, fonts, float size_pt, float leading_pt, color, bint kerning=True):
+        cdef PrError error
+        cdef PrStyleSpec spec
+        cdef uint32_t font_indices[8]
+        cdef uint32_t index
+        if not 1 <= len(fonts) <= 8:
+            raise _errors.TemplateError("a style needs 1 to 8 fonts (its font and fallbacks)")
+        for i, font_index in enumerate(fonts):
+            font_indices[i] = font_index
+        spec.fonts = font_indices
+        spec.font_count = len(fonts)
+        spec.size_pt = size_pt
+        spec.leading_pt = leading_pt
+        spec.color = _color(color)
+        spec.kerning = kerning
+        _check(PrPlan_addStyle(self._plan, &spec, &index, &error), &error)
+        return index
+
+    def add_field(self, str name, bint required=True, fmt=None):
+        """fmt: None or an object with decimals, thousands, decimal, prefix, suffix, date."""
+        cdef PrError error
+        cdef PrFieldSpec spec
+        cdef uint32_t index
+        memset(&spec, 0, sizeof(spec))
+        name_bytes = name.encode("utf-8")
+        spec.name = name_bytes
+        spec.required = required
+        spec.format.decimals = -1
+        _copy_text(spec.format.decimal, 8, ".", "decimal mark")
+        if fmt is not None:
+            if fmt.date:
+                spec.format.kind = 2
+                _copy_text(spec.format.date, 64, fmt.date, f"field {name}: date format")
+            else:
+                spec.format.kind = 1
+            if fmt.decimals is not None:
+                spec.format.decimals = fmt.decimals
+            _copy_text(spec.format.thousands, 8, fmt.thousands, f"field {name}: thousands separator")
+            _copy_text(spec.format.decimal, 8, fmt.decimal or ".", f"field {name}: decimal mark")
+            _copy_text(spec.format.prefix, 16, fmt.prefix, f"field {name}: prefix")
+            _copy_text(spec.format.suffix, 16, fmt.suffix, f"field {name}: suffix")
+        _check(PrPlan_addField(self._plan, &spec, &index, &error), &error)
+        return index
+
+    def add_image(self, image):
+        """image: a pressrun.images.ImageData."""
+        cdef PrError error
+        cdef PrImageSpec spec
+        cdef uint32_t index
+        cdef const uint8_t[::1] pixels
+        cdef const uint8_t[::1] alpha
+        cdef const uint8_t[::1] jpeg
+        memset(&spec, 0, sizeof(spec))
+        spec.width_px = image.width_px
+        spec.height_px = image.height_px
+        spec.color_space = {"gray": 0, "rgb": 1, "cmyk": 2}[image.colorspace]
+        spec.bits_per_component = 8
+        spec.invert_cmyk = bool(image.invert_cmyk)
+        if image.jpeg is not None:
+            jpeg = image.jpeg
+            spec.jpeg = &jpeg[0]
+            spec.jpeg_bytes = len(image.jpeg)
+            self._borrowed.append(image.jpeg)
+        else:
+            pixels = image.pixels
+            spec.pixels = &pixels[0]
+            spec.pixels_bytes = len(image.pixels)
+            self._borrowed.append(image.pixels)
+        if image.alpha is not None:
+            alpha = image.alpha
+            spec.alpha = &alpha[0]
+            spec.alpha_bytes = len(image.alpha)
+            self._borrowed.append(image.alpha)
+        _check(PrPlan_addImage(self._plan, &spec, &index, &error), &error)
+        return index
+
+    def add_frame(self, float x_pt, float y_pt, float width_pt, float height_pt):
+        cdef PrError error
+        cdef uint32_t index
+        _check(PrPlan_addFrame(self._plan, x_pt, y_pt, width_pt, height_pt, &index, &error), &error)
+        return index
+
+    def add_block(self, *, int frame=-1, float x_pt=0, float y_pt=0, float width_pt=0,
+                  float height_pt=0, float space_before_pt=0, float space_after_pt=0,
+                  int align=0, int overflow=0, bint wrap=True, bint skip_empty_lines=False,
+                  float min_size_pt=0):
+        cdef PrError error
+        cdef PrBlockSpec spec
+        cdef uint32_t index
+        memset(&spec, 0, sizeof(spec))
+        spec.frame = frame
+        spec.x_pt = x_pt
+        spec.y_pt = y_pt
+        spec.width_pt = width_pt
+        spec.height_pt = height_pt
+        spec.space_before_pt = space_before_pt
+        spec.space_after_pt = space_after_pt
+        spec.align = align
+        spec.overflow = overflow
+        spec.wrap = wrap
+        spec.skip_empty_lines = skip_empty_lines
+        spec.min_size_pt = min_size_pt
+        _check(PrPlan_addBlock(self._plan, &spec, &index, &error), &error)
+        return index
+
+    def add_run(self, uint32_t block, uint32_t style, *, int field=-1, str text=None):
+        cdef PrError error
+        cdef PrRunSpec spec
+        encoded = (text or "").encode("utf-8")
+        spec.style = style
+        spec.field = field
+        spec.text = encoded
+        spec.text_bytes = len(encoded)
+        _check(PrPlan_addRun(self._plan, block, &spec, &error), &error)
+
+    def add_line(self, float x1_pt, float y1_pt, float x2_pt, float y2_pt, float width_pt, color):
+        cdef PrError error
+        cdef PrLineSpec spec
+        spec.x1_pt = x1_pt
+        spec.y1_pt = y1_pt
+        spec.x2_pt = x2_pt
+        spec.y2_pt = y2_pt
+        spec.width_pt = width_pt
+        spec.color = _color(color)
+        _check(PrPlan_addLine(self._plan, &spec, &error), &error)
+
+    def add_rect(self, float x_pt, float y_pt, float width_pt, float height_pt,
+                 float stroke_width_pt, stroke=None, fill=None):
+        cdef PrError error
+        cdef PrRectSpec spec
+        memset(&spec, 0, sizeof(spec))
+        spec.x_pt = x_pt
+        spec.y_pt = y_pt
+        spec.width_pt = width_pt
+        spec.height_pt = height_pt
+        spec.stroke_width_pt = stroke_width_pt
+        spec.has_stroke = stroke is not None
+        spec.has_fill = fill is not None
+        if stroke is not None:
+            spec.stroke = _color(stroke)
+        if fill is not None:
+            spec.fill = _color(fill)
+        _check(PrPlan_addRect(self._plan, &spec, &error), &error)
+
+    def place_image(self, uint32_t image, float x_pt, float y_pt, float width_pt, float height_pt):
+        cdef PrError error
+        cdef PrPlacementSpec spec
+        spec.image = image
+        spec.x_pt = x_pt
+        spec.y_pt = y_pt
+        spec.width_pt = width_pt
+        spec.height_pt = height_pt
+        _check(PrPlan_placeImage(self._plan, &spec, &error), &error)
+
+    def finish(self):
+        cdef PrError error
+        _check(PrPlan_finish(self._plan, &error), &error)
+
+    @property
+    def field_count(self):
+        return PrPlan_fieldCount(self._plan)
+
+    @property
+    def font_count(self):
+        return PrPlan_fontCount(self._plan)
+
+
+cdef class PdfWriter:
+    """One PDF print stream. Bytes accumulate natively until `take_output`."""
+    cdef PrPdfWriter *_writer
+    cdef readonly Plan plan
+
+    def __cinit__(self, Plan plan, int compression=1, str title=None, str producer=None):
+        cdef PrError error
+        cdef PrPdfOptions options
+        title_bytes = title.encode("utf-8") if title is not None else None
+        producer_bytes = producer.encode("utf-8") if producer is not None else None
+        options.compression = compression
+        options.title = <const char *>title_bytes if title_bytes is not None else NULL
+        options.producer = <const char *>producer_bytes if producer_bytes is not None else NULL
+        self.plan = plan
+        _check(PrPdfWriter_create(plan._plan, &options, &self._writer, &error), &error)
+
+    def __dealloc__(self):
+        if self._writer != NULL:
+            PrPdfWriter_destroy(self._writer)
+
+    def take_output(self):
+        """The bytes produced since the last call."""
+        cdef const uint8_t *data
+        cdef size_t size
+        PrPdfWriter_output(self._writer, &data, &size)
+        chunk = data[:size] if size > 0 else b""
+        PrPdfWriter_consume(self._writer)
+        return chunk
+
+    @property
+    def page_count(self):
+        return PrPdfWriter_pageCount(self._writer)
+
+    @property
+    def bytes_written(self):
+        return PrPdfWriter_bytesWritten(self._writer)
+
+    def used_glyphs(self, uint32_t font, uint32_t glyph_count):
+        """The glyph ids of plan font `font` that the file uses, ascending."""
+        cdef PrError error
+        cdef bytearray bitset = bytearray((glyph_count + 7) // 8)
+        cdef uint8_t[::1] view = bitset
+        _check(PrPdfWriter_usedGlyphs(self._writer, font, &view[0], len(bitset), &error), &error)
+        bits = np.unpackbits(np.frombuffer(bytes(bitset), dtype=np.uint8), bitorder="little")
+        return np.flatnonzero(bits[:glyph_count]).tolist()
+
+    def set_font_program(self, uint32_t font, bytes data, int kind):
+        cdef PrError error
+        _check(PrPdfWriter_setFontProgram(self._writer, font, data, len(data), kind, &error), &error)
+
+    def finish(self):
+        cdef PrError error
+        cdef PrStatus status
+        with nogil:
+            status = PrPdfWriter_finish(self._writer, &error)
+        _check(status, &error)
+
+
+cdef class Composer:
+    """Lays out records of a plan; single-threaded, owns its scratch buffers."""
+    cdef PrComposer *_composer
+    cdef readonly Plan plan
+
+    def __cinit__(self, Plan plan):
+        cdef PrError error
+        self.plan = plan
+        _check(PrComposer_create(plan._plan, &self._composer, &error), &error)
+
+    def __dealloc__(self):
+        if self._composer != NULL:
+            PrComposer_destroy(self._composer)
+
+    def compose_pdf(self, PdfWriter writer, object schema_capsule, object array_capsule,
+                    field_columns):
+        """Composes one record batch given as Arrow C Data Interface capsules.
+
+        Returns (first_page int64 array, page_count int32 array, errors) where
+        errors is a list of (row, plan field index or -1, message)."""
+        cdef PrError error
+        cdef PrStatus status
+        if not PyCapsule_IsValid(schema_capsule, b"arrow_schema"):
+            raise TypeError("expected an 'arrow_schema' PyCapsule")
+        if not PyCapsule_IsValid(array_capsule, b"arrow_array"):
+            raise TypeError("expected an 'arrow_array' PyCapsule")
+        cdef ArrowSchema *schema = <ArrowSchema *>PyCapsule_GetPointer(schema_capsule, b"arrow_schema")
+        cdef ArrowArray *array = <ArrowArray *>PyCapsule_GetPointer(array_capsule, b"arrow_array")
+        columns = np.ascontiguousarray(field_columns, dtype=np.int32)
+        cdef const int32_t[::1] columns_view = columns
+        cdef int64_t rows = array.length
+        first_page = np.empty(rows, dtype=np.int64)
+        page_count = np.empty(rows, dtype=np.int32)
+        cdef int64_t[::1] first_page_view = first_page
+        cdef int32_t[::1] page_count_view = page_count
+        cdef const int32_t *columns_ptr = &columns_view[0] if columns.shape[0] > 0 else NULL
+        cdef int64_t *first_ptr = &first_page_view[0] if rows > 0 else NULL
+        cdef int32_t *count_ptr = &page_count_view[0] if rows > 0 else NULL
+        cdef uint32_t column_count = columns.shape[0]
+        with nogil:
+            status = PrComposer_composePdf(self._composer, writer._writer, schema, array,
+                                           columns_ptr, column_count, first_ptr, count_ptr, &error)
+        _check(status, &error)
+        cdef size_t count = PrComposer_recordErrorCount(self._composer)
+        cdef const PrRecordError *record_error
+        errors = []
+        for i in range(count):
+            record_error = PrComposer_recordError(self._composer, i)
+            errors.append((record_error.row, record_error.field,
+                           record_error.message.decode("utf-8", "replace")))
+        return first_page, page_count, errors

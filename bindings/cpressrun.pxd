@@ -1,0 +1,199 @@
+# Raw declarations of native/pressrun.h, nothing else.
+from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+
+cdef extern from "pressrun.h" nogil:
+    ctypedef enum PrStatus:
+        PR_OK
+        PR_EINVAL
+        PR_ENOMEM
+        PR_EFONT
+        PR_EDATA
+        PR_EIMAGE
+        PR_ERECORD
+        PR_ELIMIT
+        PR_EINTERNAL
+
+    ctypedef struct PrError:
+        PrStatus code
+        char message[512]
+
+    const char *PrStatus_name(PrStatus status)
+
+    struct ArrowSchema:
+        pass
+
+    struct ArrowArray:
+        int64_t length
+
+    ctypedef struct PrColor:
+        uint8_t space
+        float value[4]
+
+    ctypedef struct PrFont:
+        pass
+
+    ctypedef struct PrFontInfo:
+        uint16_t units_per_em
+        uint16_t glyph_count
+        int16_t ascender
+        int16_t descender
+        int16_t line_gap
+        int16_t cap_height
+        int16_t bbox[4]
+        int16_t italic_angle_deg
+        uint16_t weight_class
+        bint is_cff
+        bint is_fixed_pitch
+        char postscript_name[64]
+
+    PrStatus PrFont_create(const uint8_t *data, size_t data_bytes, uint32_t face_index,
+                           PrFont **out, PrError *error)
+    void PrFont_destroy(PrFont *font)
+    void PrFont_info(const PrFont *font, PrFontInfo *out)
+    uint16_t PrFont_glyph(const PrFont *font, uint32_t codepoint)
+    uint16_t PrFont_advance(const PrFont *font, uint16_t glyph)
+    int16_t PrFont_kerning(const PrFont *font, uint16_t left, uint16_t right)
+
+    ctypedef struct PrImageSpec:
+        uint32_t width_px
+        uint32_t height_px
+        uint8_t color_space
+        uint8_t bits_per_component
+        const uint8_t *pixels
+        size_t pixels_bytes
+        const uint8_t *alpha
+        size_t alpha_bytes
+        const uint8_t *jpeg
+        size_t jpeg_bytes
+        bint invert_cmyk
+
+    ctypedef struct PrPlan:
+        pass
+
+    ctypedef struct PrStyleSpec:
+        const uint32_t *fonts
+        uint32_t font_count
+        float size_pt
+        float leading_pt
+        PrColor color
+        bint kerning
+
+    ctypedef struct PrFormatSpec:
+        uint8_t kind
+        int8_t decimals
+        char thousands[8]
+        char decimal[8]
+        char prefix[16]
+        char suffix[16]
+        char date[64]
+
+    ctypedef struct PrFieldSpec:
+        const char *name
+        bint required
+        PrFormatSpec format
+
+    ctypedef struct PrBlockSpec:
+        int32_t frame
+        float x_pt
+        float y_pt
+        float width_pt
+        float height_pt
+        float space_before_pt
+        float space_after_pt
+        uint8_t align
+        uint8_t overflow
+        bint wrap
+        bint skip_empty_lines
+        float min_size_pt
+
+    ctypedef struct PrRunSpec:
+        uint32_t style
+        int32_t field
+        const char *text
+        size_t text_bytes
+
+    ctypedef struct PrLineSpec:
+        float x1_pt
+        float y1_pt
+        float x2_pt
+        float y2_pt
+        float width_pt
+        PrColor color
+
+    ctypedef struct PrRectSpec:
+        float x_pt
+        float y_pt
+        float width_pt
+        float height_pt
+        float stroke_width_pt
+        bint has_stroke
+        bint has_fill
+        PrColor stroke
+        PrColor fill
+
+    ctypedef struct PrPlacementSpec:
+        uint32_t image
+        float x_pt
+        float y_pt
+        float width_pt
+        float height_pt
+
+    PrStatus PrPlan_create(float page_width_pt, float page_height_pt, PrPlan **out, PrError *error)
+    void PrPlan_destroy(PrPlan *plan)
+    PrStatus PrPlan_addFont(PrPlan *plan, const PrFont *font, uint32_t *out_index, PrError *error)
+    PrStatus PrPlan_addStyle(PrPlan *plan, const PrStyleSpec *spec, uint32_t *out_index, PrError *error)
+    PrStatus PrPlan_addField(PrPlan *plan, const PrFieldSpec *spec, uint32_t *out_index, PrError *error)
+    PrStatus PrPlan_addImage(PrPlan *plan, const PrImageSpec *spec, uint32_t *out_index, PrError *error)
+    PrStatus PrPlan_addFrame(PrPlan *plan, float x_pt, float y_pt, float width_pt, float height_pt,
+                             uint32_t *out_index, PrError *error)
+    PrStatus PrPlan_addBlock(PrPlan *plan, const PrBlockSpec *spec, uint32_t *out_index, PrError *error)
+    PrStatus PrPlan_addRun(PrPlan *plan, uint32_t block, const PrRunSpec *spec, PrError *error)
+    PrStatus PrPlan_addLine(PrPlan *plan, const PrLineSpec *spec, PrError *error)
+    PrStatus PrPlan_addRect(PrPlan *plan, const PrRectSpec *spec, PrError *error)
+    PrStatus PrPlan_placeImage(PrPlan *plan, const PrPlacementSpec *spec, PrError *error)
+    PrStatus PrPlan_finish(PrPlan *plan, PrError *error)
+    uint32_t PrPlan_fieldCount(const PrPlan *plan)
+    uint32_t PrPlan_fontCount(const PrPlan *plan)
+
+    ctypedef struct PrPdfWriter:
+        pass
+
+    ctypedef struct PrPdfOptions:
+        uint8_t compression
+        const char *title
+        const char *producer
+
+    PrStatus PrPdfWriter_create(const PrPlan *plan, const PrPdfOptions *options, PrPdfWriter **out,
+                                PrError *error)
+    void PrPdfWriter_destroy(PrPdfWriter *writer)
+    void PrPdfWriter_output(const PrPdfWriter *writer, const uint8_t **data, size_t *size_bytes)
+    void PrPdfWriter_consume(PrPdfWriter *writer)
+    uint64_t PrPdfWriter_pageCount(const PrPdfWriter *writer)
+    uint64_t PrPdfWriter_bytesWritten(const PrPdfWriter *writer)
+    PrStatus PrPdfWriter_usedGlyphs(const PrPdfWriter *writer, uint32_t font, uint8_t *bitset,
+                                    size_t bitset_bytes, PrError *error)
+    PrStatus PrPdfWriter_setFontProgram(PrPdfWriter *writer, uint32_t font, const uint8_t *data,
+                                        size_t data_bytes, int kind, PrError *error)
+    PrStatus PrPdfWriter_finish(PrPdfWriter *writer, PrError *error)
+
+    ctypedef struct PrComposer:
+        pass
+
+    ctypedef struct PrRecordError:
+        int64_t row
+        int32_t field
+        PrStatus code
+        char message[256]
+
+    PrStatus PrComposer_create(const PrPlan *plan, PrComposer **out, PrError *error)
+    void PrComposer_destroy(PrComposer *composer)
+    PrStatus PrComposer_composePdf(PrComposer *composer, PrPdfWriter *writer,
+                                   const ArrowSchema *schema, const ArrowArray *batch,
+                                   const int32_t *field_columns, uint32_t field_column_count,
+                                   int64_t *out_first_page, int32_t *out_page_count,
+                                   PrError *error)
+    size_t PrComposer_recordErrorCount(const PrComposer *composer)
+    const PrRecordError *PrComposer_recordError(const PrComposer *composer, size_t index)
+
+cdef extern from "deflate.h" nogil:
+    const char *PrDeflater_backend()

@@ -1,0 +1,138 @@
+"""The `pressrun` command."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import PressrunError
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"pressrun: error: {exc}", err=True)
+    sys.exit(2)
+
+
+class _ProgressBar:
+    """A progress bar with pages/s, for jobs whose record count is known."""
+
+    def __init__(self, total_records: int | None, quiet: bool) -> None:
+        self.total = total_records
+        self.quiet = quiet or not sys.stderr.isatty()
+        self.bar = None
+        self.done = 0
+
+    def __enter__(self):
+        if not self.quiet:
+            self.bar = click.progressbar(length=self.total or 0, label="composing",
+                                         file=sys.stderr, show_pos=True,
+                                         item_show_func=lambda text: text)
+            self.bar.__enter__()
+        return self
+
+    def __call__(self, progress) -> None:
+        if self.bar is None:
+            return
+        rate = progress.pages / progress.elapsed_s if progress.elapsed_s > 0 else 0
+        self.bar.update(progress.records - self.done, f"{rate:,.0f} pages/s")
+        self.done = progress.records
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _record_count(data: str) -> int | None:
+    if data.lower().endswith((".parquet", ".pq")):
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(data).metadata.num_rows
+        except Exception:
+            return None
+    return None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pressrun")
+def main() -> None:
+    """pressrun: customer data + a template -> a print-ready PDF stream.
+
+    \b
+    Try it:   pressrun demo --out demo/
+    Then:     pressrun compose demo/customers.parquet --template demo/letter.yaml --out letters.pdf
+    """
+
+
+@main.command()
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--template", "-t", required=True, type=click.Path(dir_okay=False),
+              help="The template (YAML), see docs/templates.md.")
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False),
+              help="The PDF to write; reports are written beside it.")
+@click.option("--compression", type=click.Choice(["none", "fast", "small"]), default="fast",
+              show_default=True, help="Stream compression: none (debugging), fast, small.")
+@click.option("--key", "key_fields", multiple=True,
+              help="A field that identifies a record in the reports (repeatable), e.g. --key customer_id.")
+@click.option("--batch-size", default=2048, show_default=True, help="Records per native batch.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
+def compose(data, template, out, compression, key_fields, batch_size, quiet):
+    """Compose every record of DATA (Parquet, Arrow, CSV, JSON lines) into one PDF.
+
+    Records that cannot be composed (a missing required field, a character no
+    font has, text too long for its box) go to OUT.exceptions.csv/.parquet
+    with the reason; the others are composed. OUT.report.json has the counts.
+    """
+    from .job import compose as compose_job
+
+    if not Path(data).exists():
+        _fail(f"{data}: no such data file")
+    if not Path(template).exists():
+        _fail(f"{template}: no such template file")
+    try:
+        with _ProgressBar(_record_count(data), quiet) as bar:
+            report = compose_job(data, template, out, compression=compression,
+                                 key_fields=key_fields, batch_size=batch_size, progress=bar)
+    except PressrunError as exc:
+        _fail(exc)
+    click.echo(report.summary())
+    if report.exceptions:
+        click.echo(f"exceptions: {report.outputs['exceptions_csv']}")
+
+
+@main.command()
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
+              help="Directory for the example template, data and output.")
+@click.option("--records", default=200, show_default=True, help="How many example letters.")
+@click.option("--seed", default=1, show_default=True, help="Seed of the example data.")
+def demo(out, records, seed):
+    """Write the bundled example (template, images, data) to OUT and compose it."""
+    from .demo.letters import write_demo_assets, write_demo_data
+    from .job import compose as compose_job
+
+    directory = Path(out)
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        write_demo_assets(directory)
+        data = directory / "customers.parquet"
+        write_demo_data(data, n=records, seed=seed)
+        report = compose_job(data, directory / "letter.yaml", directory / "letters.pdf",
+                             key_fields=("customer_id",))
+    except PressrunError as exc:
+        _fail(exc)
+    click.echo(report.summary())
+    click.echo(f"wrote {directory / 'letters.pdf'} (template: {directory / 'letter.yaml'})")
+
+
+@main.command()
+def fonts():
+    """List the font families pressrun can find (for a template's `family:`)."""
+    from .fonts import default_registry
+
+    for family in default_registry().families():
+        click.echo(family)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Subsetting CFF-flavoured OpenType fonts with fontTools, once per job.
+
+glyf fonts are subset by the native core. A CFF subsetter is a large piece
+of work (charstring and subroutine closure) that fontTools does well; it runs
+once per font at the end of a job, so its speed does not matter.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Iterable
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from .errors import FontError
+
+
+def subset_cff(path: Path, glyph_ids: Iterable[int]) -> bytes:
+    """An OpenType/CFF font holding only `glyph_ids` (and .notdef), with the
+    glyph ids unchanged so the CIDs already written in the pages still match."""
+    try:
+        font = TTFont(path, lazy=False)
+        options = subset.Options()
+        options.retain_gids = True
+        options.notdef_outline = True
+        options.name_IDs = ["*"]
+        options.layout_features = []
+        options.hinting = True
+        options.desubroutinize = False
+        subsetter = subset.Subsetter(options)
+        glyph_order = font.getGlyphOrder()
+        subsetter.populate(glyphs=[glyph_order[g] for g in sorted(set(glyph_ids)) if g < len(glyph_order)])
+        subsetter.subset(font)
+        output = io.BytesIO()
+        font.save(output)
+        return output.getvalue()
+    except Exception as exc:  # fontTools raises many kinds; all mean the same here
+        raise FontError(f"{path}: cannot subset this CFF font: {exc}") from exc

@@ -1,0 +1,211 @@
+"""The job driver: data in, composed print stream and reports out.
+
+read batches -> check the schema against the template -> compose each batch
+natively (GIL released) -> write the bytes as they come -> account for every
+record -> finish fonts and the file trailer -> reconcile.
+"""
+from __future__ import annotations
+
+import io
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import _native
+from .compile import CompiledPlan, compile_template
+from .errors import DataError
+from .fontsubset import subset_cff
+from .reports import DocumentIndex, ExceptionReport, JobReport, RecordException
+from .sources import open_source, sliced
+from .template import Template, load_template
+
+_COMPRESSION = {"none": 0, "fast": 1, "small": 2}
+# Types the core can show as text; lists and structs feed tables (later issue).
+_TEXT_TYPES = (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer,
+               pa.types.is_floating, pa.types.is_decimal128, pa.types.is_boolean,
+               pa.types.is_date32, pa.types.is_date64, pa.types.is_timestamp)
+
+
+def _is_text_type(data_type: pa.DataType) -> bool:
+    if pa.types.is_dictionary(data_type):
+        return _is_text_type(data_type.value_type)
+    if getattr(pa.types, "is_string_view", None) and pa.types.is_string_view(data_type):
+        return True
+    if pa.types.is_null(data_type):
+        return True
+    return any(check(data_type) for check in _TEXT_TYPES)
+
+
+@dataclass
+class Progress:
+    records: int
+    pages: int
+    elapsed_s: float
+
+
+def _field_columns(compiled: CompiledPlan, schema: pa.Schema) -> np.ndarray:
+    """Child index of each plan field in the batch; -1 for an absent optional one."""
+    columns = []
+    names = schema.names
+    for name in compiled.field_names:
+        spec = compiled.template.fields[name]
+        if name not in names:
+            if spec.required:
+                raise DataError(
+                    f"the data has no column '{name}', which the template requires "
+                    f"(columns: {', '.join(names)})"
+                )
+            columns.append(-1)
+            continue
+        data_type = schema.field(name).type
+        if not _is_text_type(data_type):
+            raise DataError(f"column '{name}' has type {data_type}, which cannot be shown as text")
+        columns.append(names.index(name))
+    return np.asarray(columns, dtype=np.int32)
+
+
+def _keys(batch: pa.RecordBatch, key_fields: Sequence[str]) -> list[str]:
+    """'name=value; ...' per row, for the reports (vectorised)."""
+    if not key_fields:
+        return [""] * batch.num_rows
+    parts = []
+    for name in key_fields:
+        column = batch.column(name).cast(pa.string()) if name in batch.schema.names else None
+        if column is None:
+            continue
+        text = pc.binary_join_element_wise(pa.scalar(f"{name}="), pc.fill_null(column, ""), "")
+        parts.append(text)
+    if not parts:
+        return [""] * batch.num_rows
+    if len(parts) == 1:
+        return parts[0].to_pylist()
+    return pc.binary_join_element_wise(*parts, "; ").to_pylist()
+
+
+def compose(
+    source,
+    template: "str | os.PathLike | Template",
+    out: "str | os.PathLike | io.RawIOBase",
+    *,
+    compression: str = "fast",
+    key_fields: Sequence[str] = (),
+    batch_size: int = 2048,
+    reports_dir: "str | os.PathLike | None" = None,
+    title: Optional[str] = None,
+    progress: Optional[Callable[[Progress], None]] = None,
+) -> JobReport:
+    """Composes every record of `source` with `template` into one PDF at `out`.
+
+    source: a data file path, a pyarrow Table/RecordBatchReader, or any Arrow
+    PyCapsule producer (polars, duckdb). Records that cannot be composed go to
+    the exception report (`<out>.exceptions.parquet` and `.csv`) and the job
+    goes on. Returns the JobReport; raises if the counts do not reconcile.
+    """
+    started = time.perf_counter()
+    if compression not in _COMPRESSION:
+        raise ValueError(f"compression must be one of {', '.join(_COMPRESSION)}")
+    if not isinstance(template, Template):
+        template = load_template(template)
+    compiled = compile_template(template)
+    reader = open_source(source)
+    field_columns = _field_columns(compiled, reader.schema)
+    for name in key_fields:
+        if name not in reader.schema.names:
+            raise DataError(f"key field '{name}' is not a column of the data")
+
+    out_path, sink, temporary = _open_sink(out)
+    report_base = _report_base(out_path, reports_dir)
+    writer = _native.PdfWriter(compiled.plan, _COMPRESSION[compression],
+                               title=title or template.name, producer="pressrun")
+    composer = _native.Composer(compiled.plan)
+    exceptions = ExceptionReport()
+    index = DocumentIndex(report_base.with_name(report_base.name + ".documents.parquet"))
+    report = JobReport(output=str(out_path) if out_path else "")
+    try:
+        for batch in sliced(reader, batch_size):
+            schema_capsule, array_capsule = batch.__arrow_c_array__()
+            first_pages, page_counts, errors = composer.compose_pdf(
+                writer, schema_capsule, array_capsule, field_columns)
+            sink.write(writer.take_output())
+            keys = _keys(batch, key_fields)
+            records = np.arange(report.records_in, report.records_in + batch.num_rows, dtype=np.int64)
+            for row, field_index, message in errors:
+                field_name = compiled.field_names[field_index] if field_index >= 0 else ""
+                exceptions.add(RecordException(int(records[row]), keys[row], field_name, message))
+            composed = page_counts > 0
+            index.add_batch(records[composed], [k for k, ok in zip(keys, composed) if ok],
+                            first_pages[composed], page_counts[composed])
+            report.records_in += batch.num_rows
+            report.documents += int(composed.sum())
+            report.pages = writer.page_count
+            if progress is not None:
+                progress(Progress(report.records_in, report.pages, time.perf_counter() - started))
+        for plan_font in compiled.fonts:
+            if plan_font.is_cff:
+                used = writer.used_glyphs(plan_font.index, plan_font.glyph_count)
+                if used:
+                    writer.set_font_program(plan_font.index, subset_cff(plan_font.path, used), 3)
+        writer.finish()
+        sink.write(writer.take_output())
+    except BaseException:
+        index.close()
+        _abandon(sink, temporary)
+        raise
+    index.close()
+    _close_sink(sink, temporary, out_path)
+
+    report.exceptions = len(exceptions)
+    report.bytes_written = writer.bytes_written
+    report.elapsed_s = time.perf_counter() - started
+    exceptions_parquet = report_base.with_name(report_base.name + ".exceptions.parquet")
+    exceptions_csv = report_base.with_name(report_base.name + ".exceptions.csv")
+    exceptions.write(exceptions_parquet, exceptions_csv)
+    report.outputs = {
+        "pdf": str(out_path) if out_path else "",
+        "documents": str(index.path),
+        "exceptions_parquet": str(exceptions_parquet),
+        "exceptions_csv": str(exceptions_csv),
+        "report": str(report_base.with_name(report_base.name + ".report.json")),
+    }
+    report.reconcile()
+    report.write_json(Path(report.outputs["report"]))
+    return report
+
+
+def _open_sink(out):
+    """(final path or None, writable, temporary path or None)."""
+    if hasattr(out, "write"):
+        return None, out, None
+    out_path = Path(out)
+    if out_path.parent and not out_path.parent.exists():
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+    # Written under a temporary name and renamed at the end: a failed job
+    # never leaves a file that looks like a finished print stream.
+    temporary = out_path.with_name(out_path.name + ".partial")
+    return out_path, open(temporary, "wb", buffering=1 << 20), temporary
+
+
+def _report_base(out_path: Optional[Path], reports_dir) -> Path:
+    base = out_path if out_path is not None else Path("pressrun-job")
+    if reports_dir is not None:
+        Path(reports_dir).mkdir(parents=True, exist_ok=True)
+        return Path(reports_dir) / base.name
+    return base
+
+
+def _abandon(sink, temporary: Optional[Path]) -> None:
+    if temporary is not None:
+        sink.close()
+        temporary.unlink(missing_ok=True)
+
+
+def _close_sink(sink, temporary: Optional[Path], out_path: Optional[Path]) -> None:
+    if temporary is not None:
+        sink.close()
+        os.replace(temporary, out_path)

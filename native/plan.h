@@ -1,0 +1,80 @@
+/* plan.h: the compiled template as the composer and the writers read it.
+ *
+ * Built through the PrPlan_add* calls of pressrun.h, frozen by
+ * PrPlan_finish. Literal text lives in one pool; runs point into it. */
+#ifndef PR_PLAN_H
+#define PR_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pressrun.h"
+
+#define PR_STYLE_MAX_FONTS 8
+
+typedef struct PrPlanStyle {
+  uint32_t fonts[PR_STYLE_MAX_FONTS];  /* plan font indices, fallbacks after the first */
+  uint32_t font_count;
+  float size_pt;
+  float leading_pt;
+  PrColor color;
+  bool kerning;
+} PrPlanStyle;
+
+typedef struct PrPlanField {
+  char *name;
+  bool required;
+  PrFormatSpec format;
+} PrPlanField;
+
+typedef struct PrPlanRun {
+  uint32_t style;
+  int32_t field;          /* -1: literal text at text_offset in the pool */
+  uint32_t text_offset;
+  uint32_t text_bytes;
+} PrPlanRun;
+
+typedef struct PrPlanBlock {
+  PrBlockSpec spec;
+  uint32_t first_run;
+  uint32_t run_count;
+  bool has_fields;        /* set by PrPlan_finish */
+} PrPlanBlock;
+
+typedef struct PrPlanFrame {
+  float x_pt, y_pt, width_pt, height_pt;
+} PrPlanFrame;
+
+typedef enum PrElementKind {
+  PR_ELEMENT_BLOCK = 1,
+  PR_ELEMENT_LINE = 2,
+  PR_ELEMENT_RECT = 3,
+  PR_ELEMENT_IMAGE = 4
+} PrElementKind;
+
+/* Elements in drawing order; `index` points into the array of the kind. */
+typedef struct PrPlanElement {
+  uint8_t kind;           /* PrElementKind */
+  bool is_static;         /* same on every page: drawn once into a shared form */
+  uint32_t index;
+} PrPlanElement;
+
+struct PrPlan {
+  float page_width_pt, page_height_pt;
+  const PrFont **fonts;   uint32_t font_count, font_capacity;
+  PrPlanStyle *styles;    uint32_t style_count, style_capacity;
+  PrPlanField *fields;    uint32_t field_count, field_capacity;
+  PrImageSpec *images;    uint32_t image_count, image_capacity;
+  PrPlanFrame *frames;    uint32_t frame_count, frame_capacity;
+  PrPlanBlock *blocks;    uint32_t block_count, block_capacity;
+  PrPlanRun *runs;        uint32_t run_count, run_capacity;
+  PrLineSpec *lines;      uint32_t line_count, line_capacity;
+  PrRectSpec *rects;      uint32_t rect_count, rect_capacity;
+  PrPlacementSpec *placements; uint32_t placement_count, placement_capacity;
+  PrPlanElement *elements; uint32_t element_count, element_capacity;
+  char *text_pool;        uint32_t text_pool_bytes, text_pool_capacity;
+  bool has_static;        /* some element is static */
+  bool finished;
+};
+
+#endif

@@ -1,0 +1,344 @@
+/* pressrun.h: the one public header of the pressrun native core.
+ *
+ * A plain C11 library: no Python.h, no pyarrow. Every call returns a PrStatus
+ * and, on failure, fills the caller's PrError with a fixed message that names
+ * what failed. Handles are opaque and come in create/destroy pairs. Fonts and
+ * plans are immutable once built and may be shared by several composers; a
+ * composer and a writer are single-threaded and own their buffers.
+ *
+ * Units: lengths in points (1/72 in), page coordinates from the top-left
+ * corner with y growing downwards; font values in font units unless a name
+ * says otherwise. */
+#ifndef PRESSRUN_H
+#define PRESSRUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Status and errors ------------------------------------------------- */
+
+typedef enum PrStatus {
+  PR_OK = 0,
+  PR_EINVAL = 1,    /* a bad argument or a malformed input structure */
+  PR_ENOMEM = 2,    /* an allocation failed */
+  PR_EFONT = 3,     /* a font file is broken or lacks a required table */
+  PR_EDATA = 4,     /* Arrow data of an unsupported type or broken layout */
+  PR_EIMAGE = 5,    /* an image description is inconsistent */
+  PR_ERECORD = 6,   /* one record cannot be composed (see PrRecordError) */
+  PR_ELIMIT = 7,    /* a size limit of a format was exceeded */
+  PR_EINTERNAL = 8  /* a bug: an invariant of the core did not hold */
+} PrStatus;
+
+#define PR_ERROR_MESSAGE_BYTES 512
+
+typedef struct PrError {
+  PrStatus code;
+  char message[PR_ERROR_MESSAGE_BYTES];
+} PrError;
+
+/* A fixed English name for a status code ("invalid argument", ...). */
+const char *PrStatus_name(PrStatus status);
+
+/* ---- Arrow C Data Interface (the ABI published by Apache Arrow) -------- */
+
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  const char *format;
+  const char *name;
+  const char *metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema **children;
+  struct ArrowSchema *dictionary;
+  void (*release)(struct ArrowSchema *);
+  void *private_data;
+};
+
+struct ArrowArray {
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void **buffers;
+  struct ArrowArray **children;
+  struct ArrowArray *dictionary;
+  void (*release)(struct ArrowArray *);
+  void *private_data;
+};
+
+#endif /* ARROW_C_DATA_INTERFACE */
+
+/* ---- Colours ----------------------------------------------------------- */
+
+typedef enum PrColorSpace {
+  PR_COLOR_GRAY = 0,
+  PR_COLOR_RGB = 1,
+  PR_COLOR_CMYK = 2
+} PrColorSpace;
+
+typedef struct PrColor {
+  uint8_t space;    /* PrColorSpace */
+  float value[4];   /* 0..1; gray uses value[0], rgb [0..2], cmyk [0..3] */
+} PrColor;
+
+/* ---- Fonts ------------------------------------------------------------- */
+
+typedef struct PrFont PrFont;
+
+typedef struct PrFontInfo {
+  uint16_t units_per_em;
+  uint16_t glyph_count;
+  int16_t ascender;       /* hhea (or OS/2 typo when USE_TYPO_METRICS) */
+  int16_t descender;      /* negative below the baseline */
+  int16_t line_gap;
+  int16_t cap_height;     /* OS/2 v2+, else ascender */
+  int16_t bbox[4];        /* head: xMin yMin xMax yMax */
+  int16_t italic_angle_deg;
+  uint16_t weight_class;
+  bool is_cff;            /* outlines in a CFF table, not glyf */
+  bool is_fixed_pitch;
+  char postscript_name[64];
+} PrFontInfo;
+
+/* Parses a TrueType/OpenType font (a .ttc collection with face_index).
+ * Copies the bytes; the font is immutable afterwards. Builds the cmap
+ * (formats 4 and 12), advances, and the kerning tables (GPOS pair
+ * adjustment formats 1 and 2, else the legacy kern table format 0). */
+PrStatus PrFont_create(const uint8_t *data, size_t data_bytes,
+                       uint32_t face_index, PrFont **out, PrError *error);
+void PrFont_destroy(PrFont *font);
+void PrFont_info(const PrFont *font, PrFontInfo *out);
+/* Glyph id for a Unicode code point, 0 (.notdef) when the font has none. */
+uint16_t PrFont_glyph(const PrFont *font, uint32_t codepoint);
+/* Horizontal advance of a glyph in font units. */
+uint16_t PrFont_advance(const PrFont *font, uint16_t glyph);
+/* Pair kerning in font units (negative tightens), 0 when none. */
+int16_t PrFont_kerning(const PrFont *font, uint16_t left, uint16_t right);
+
+/* ---- Images ------------------------------------------------------------ */
+
+typedef struct PrImageSpec {
+  uint32_t width_px;
+  uint32_t height_px;
+  uint8_t color_space;        /* PrColorSpace */
+  uint8_t bits_per_component; /* 8 */
+  const uint8_t *pixels;      /* row-major, width*height*components bytes; NULL for JPEG */
+  size_t pixels_bytes;
+  const uint8_t *alpha;       /* width*height bytes of 8-bit alpha, or NULL */
+  size_t alpha_bytes;
+  const uint8_t *jpeg;        /* a JPEG file passed through (DCTDecode), or NULL */
+  size_t jpeg_bytes;
+  bool invert_cmyk;           /* Adobe CMYK JPEG: needs Decode [1 0 1 0 1 0 1 0] */
+} PrImageSpec;
+
+/* ---- Template plan ----------------------------------------------------- */
+
+/* A plan is a compiled template: page size, fonts, styles, fields, images,
+ * and the page's elements. Built once per job, then read-only. It borrows
+ * the fonts and the image buffers given to it: the caller keeps them alive
+ * for the plan's lifetime. */
+typedef struct PrPlan PrPlan;
+
+typedef enum PrAlign {
+  PR_ALIGN_LEFT = 0,
+  PR_ALIGN_RIGHT = 1,
+  PR_ALIGN_CENTER = 2,
+  PR_ALIGN_JUSTIFY = 3
+} PrAlign;
+
+typedef enum PrOverflow {
+  PR_OVERFLOW_ERROR = 0,    /* text that does not fit its box fails the record */
+  PR_OVERFLOW_SHRINK = 1,   /* reduce the size down to min_size_pt, then fail */
+  PR_OVERFLOW_TRUNCATE = 2  /* drop what does not fit, ending with an ellipsis */
+} PrOverflow;
+
+typedef struct PrStyleSpec {
+  const uint32_t *fonts;    /* plan font indices: the first, then fallbacks */
+  uint32_t font_count;
+  float size_pt;
+  float leading_pt;         /* baseline to baseline */
+  PrColor color;
+  bool kerning;
+} PrStyleSpec;
+
+typedef enum PrFormatKind {
+  PR_FORMAT_AUTO = 0,       /* the value's natural text */
+  PR_FORMAT_NUMBER = 1,
+  PR_FORMAT_DATE = 2
+} PrFormatKind;
+
+typedef struct PrFormatSpec {
+  uint8_t kind;             /* PrFormatKind */
+  int8_t decimals;          /* -1: as many as the value needs */
+  char thousands[8];        /* UTF-8 separator, "" for none */
+  char decimal[8];          /* UTF-8 decimal mark */
+  char prefix[16];          /* UTF-8 */
+  char suffix[16];          /* UTF-8 */
+  char date[64];            /* strftime subset: %Y %m %d %e %B %b %A %a %H %M %S %% */
+} PrFormatSpec;
+
+typedef struct PrFieldSpec {
+  const char *name;         /* copied */
+  bool required;            /* a null value fails the record */
+  PrFormatSpec format;
+} PrFieldSpec;
+
+typedef struct PrBlockSpec {
+  int32_t frame;            /* -1: absolute at x/y; else a plan frame index */
+  float x_pt, y_pt;         /* top-left of the block (absolute blocks) */
+  float width_pt;           /* wrap width; 0 with wrap=false: no limit */
+  float height_pt;          /* 0: unbounded */
+  float space_before_pt, space_after_pt;   /* frame blocks */
+  uint8_t align;            /* PrAlign */
+  uint8_t overflow;         /* PrOverflow */
+  bool wrap;                /* false: one line per \n, no automatic breaks */
+  bool skip_empty_lines;    /* drop lines left empty by empty fields */
+  float min_size_pt;        /* PR_OVERFLOW_SHRINK floor */
+} PrBlockSpec;
+
+typedef struct PrRunSpec {
+  uint32_t style;
+  int32_t field;            /* -1: literal text */
+  const char *text;         /* literal UTF-8 (copied), when field == -1 */
+  size_t text_bytes;
+} PrRunSpec;
+
+typedef struct PrLineSpec {
+  float x1_pt, y1_pt, x2_pt, y2_pt;
+  float width_pt;
+  PrColor color;
+} PrLineSpec;
+
+typedef struct PrRectSpec {
+  float x_pt, y_pt, width_pt, height_pt;
+  float stroke_width_pt;
+  bool has_stroke, has_fill;
+  PrColor stroke, fill;
+} PrRectSpec;
+
+typedef struct PrPlacementSpec {
+  uint32_t image;
+  float x_pt, y_pt, width_pt, height_pt;
+} PrPlacementSpec;
+
+PrStatus PrPlan_create(float page_width_pt, float page_height_pt,
+                       PrPlan **out, PrError *error);
+void PrPlan_destroy(PrPlan *plan);
+PrStatus PrPlan_addFont(PrPlan *plan, const PrFont *font, uint32_t *out_index,
+                        PrError *error);
+PrStatus PrPlan_addStyle(PrPlan *plan, const PrStyleSpec *spec,
+                         uint32_t *out_index, PrError *error);
+PrStatus PrPlan_addField(PrPlan *plan, const PrFieldSpec *spec,
+                         uint32_t *out_index, PrError *error);
+PrStatus PrPlan_addImage(PrPlan *plan, const PrImageSpec *spec,
+                         uint32_t *out_index, PrError *error);
+PrStatus PrPlan_addFrame(PrPlan *plan, float x_pt, float y_pt, float width_pt,
+                         float height_pt, uint32_t *out_index, PrError *error);
+PrStatus PrPlan_addBlock(PrPlan *plan, const PrBlockSpec *spec,
+                         uint32_t *out_index, PrError *error);
+PrStatus PrPlan_addRun(PrPlan *plan, uint32_t block, const PrRunSpec *spec,
+                       PrError *error);
+PrStatus PrPlan_addLine(PrPlan *plan, const PrLineSpec *spec, PrError *error);
+PrStatus PrPlan_addRect(PrPlan *plan, const PrRectSpec *spec, PrError *error);
+PrStatus PrPlan_placeImage(PrPlan *plan, const PrPlacementSpec *spec,
+                           PrError *error);
+/* Ends building; checks references. No add* call is allowed afterwards. */
+PrStatus PrPlan_finish(PrPlan *plan, PrError *error);
+uint32_t PrPlan_fieldCount(const PrPlan *plan);
+uint32_t PrPlan_fontCount(const PrPlan *plan);
+
+/* ---- Writers ----------------------------------------------------------- */
+
+/* Output bytes accumulate in the writer; the caller drains them between
+ * calls (PrPdfWriter_output then PrPdfWriter_consume), so memory stays
+ * bounded by one batch whatever the size of the job. */
+typedef struct PrPdfWriter PrPdfWriter;
+
+typedef enum PrCompression {
+  PR_COMPRESSION_NONE = 0,
+  PR_COMPRESSION_FAST = 1,
+  PR_COMPRESSION_SMALL = 2
+} PrCompression;
+
+typedef struct PrPdfOptions {
+  uint8_t compression;      /* PrCompression */
+  const char *title;        /* Info /Title, may be NULL (copied) */
+  const char *producer;     /* Info /Producer, may be NULL (copied) */
+} PrPdfOptions;
+
+PrStatus PrPdfWriter_create(const PrPlan *plan, const PrPdfOptions *options,
+                            PrPdfWriter **out, PrError *error);
+void PrPdfWriter_destroy(PrPdfWriter *writer);
+/* Bytes produced and not yet consumed. */
+void PrPdfWriter_output(const PrPdfWriter *writer, const uint8_t **data,
+                        size_t *size_bytes);
+void PrPdfWriter_consume(PrPdfWriter *writer);
+uint64_t PrPdfWriter_pageCount(const PrPdfWriter *writer);
+uint64_t PrPdfWriter_bytesWritten(const PrPdfWriter *writer);
+/* Which glyphs of plan font `font` the file uses, as a bitset of
+ * ceil(glyph_count/8) bytes (bit g%8 of byte g/8). */
+PrStatus PrPdfWriter_usedGlyphs(const PrPdfWriter *writer, uint32_t font,
+                                uint8_t *bitset, size_t bitset_bytes,
+                                PrError *error);
+/* Replaces the embedded program of a font (e.g. a CFF subset made outside
+ * the core); glyph ids must be unchanged. kind: 2 = TrueType (FontFile2),
+ * 3 = OpenType/CFF (FontFile3 /OpenType). Copied. Call before finish. */
+PrStatus PrPdfWriter_setFontProgram(PrPdfWriter *writer, uint32_t font,
+                                    const uint8_t *data, size_t data_bytes,
+                                    int kind, PrError *error);
+/* Writes fonts, resources, the page tree, the xref and the trailer. */
+PrStatus PrPdfWriter_finish(PrPdfWriter *writer, PrError *error);
+
+/* ---- Composer ---------------------------------------------------------- */
+
+typedef struct PrComposer PrComposer;
+
+/* Why one record could not be composed. */
+typedef struct PrRecordError {
+  int64_t row;              /* row within the batch */
+  int32_t field;            /* plan field index, -1 when not about a field */
+  PrStatus code;
+  char message[256];
+} PrRecordError;
+
+PrStatus PrComposer_create(const PrPlan *plan, PrComposer **out,
+                           PrError *error);
+void PrComposer_destroy(PrComposer *composer);
+
+/* Composes every row of a batch into `writer`. `batch` is a struct array
+ * (an exported record batch) described by `schema`; field_columns[i] is the
+ * child index of plan field i, or -1 when the data has no such column.
+ * For each row: out_first_page[row] is the writer's page index of the
+ * record's first page and out_page_count[row] its pages (0 on failure).
+ * Rows that fail are listed by PrComposer_recordError; the batch goes on.
+ * Returns an error status only when the whole batch cannot be processed. */
+PrStatus PrComposer_composePdf(PrComposer *composer, PrPdfWriter *writer,
+                               const struct ArrowSchema *schema,
+                               const struct ArrowArray *batch,
+                               const int32_t *field_columns,
+                               uint32_t field_column_count,
+                               int64_t *out_first_page,
+                               int32_t *out_page_count,
+                               PrError *error);
+/* Record errors of the last batch. */
+size_t PrComposer_recordErrorCount(const PrComposer *composer);
+const PrRecordError *PrComposer_recordError(const PrComposer *composer,
+                                            size_t index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PRESSRUN_H */
