@@ -1,4 +1,4 @@
-"""The demo package (data generator and assets) for the bench scripts.
+"""pressrun and its demo package, found for the bench scripts.
 
 pressrun.demo needs nothing from the rest of pressrun, so when pressrun
 itself does not import (native module not built, or a work tree in flux) the
@@ -42,3 +42,15 @@ def _load_standalone(package_dir: Path) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def import_pressrun() -> ModuleType:
+    """The installed pressrun, else the one in this work tree (built in place)."""
+    try:
+        return importlib.import_module("pressrun")
+    except ModuleNotFoundError as error:
+        if error.name != "pressrun":
+            raise
+    if str(ENGINE_DIR) not in sys.path:
+        sys.path.insert(0, str(ENGINE_DIR))
+    return importlib.import_module("pressrun")

@@ -284,7 +284,8 @@ def break_lines(runs: list[Fragment], width: float,
 
 # ---- (a) ReportLab, canvas level ---------------------------------------------
 
-def render_reportlab(batches: Iterable[pa.RecordBatch], out_path: Path, assets_dir: Path) -> int:
+def render_reportlab(batches: Iterable[pa.RecordBatch], out_path: Path, assets_dir: Path,
+                     *, compress: bool = True) -> int:
     """Write one letter per record with reportlab.pdfgen.canvas; returns pages."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
@@ -311,13 +312,9 @@ def render_reportlab(batches: Iterable[pa.RecordBatch], out_path: Path, assets_d
             word_space = free / len(line.gaps) if p.align == "justify" and not line.last and line.gaps else 0.0
             text.setTextOrigin(x, page_h - (top + i * p.style.leading + p.style.baseline_offset))
             text.setWordSpace(word_space)  # Tw: ReportLab keeps the space at code 32
-            for w, word in enumerate(line.words):
-                if w:
-                    current = _rl_style(text, line.gaps[w - 1], current, font_names)
-                    text.textOut(" ")
-                for fragment, style in word:
-                    current = _rl_style(text, style, current, font_names)
-                    text.textOut(fragment)
+            for span, style in _style_spans(line):
+                current = _rl_style(text, style, current, font_names)
+                text.textOut(span)
         canvas.drawText(text)
 
     def draw_paragraph(canvas, p: Paragraph, values: dict[str, str], top: float) -> float:
@@ -359,7 +356,8 @@ def render_reportlab(batches: Iterable[pa.RecordBatch], out_path: Path, assets_d
                 canvas.rect(e["x"], page_h - e["top"] - e["height"], e["width"], e["height"],
                             stroke=1, fill=1)
 
-    canvas = rl_canvas.Canvas(str(out_path), pagesize=(letter.page_width, page_h), pageCompression=1)
+    canvas = rl_canvas.Canvas(str(out_path), pagesize=(letter.page_width, page_h),
+                                 pageCompression=int(compress))
     pages = 0
     for batch in batches:
         for row in batch.to_pylist():
@@ -368,6 +366,19 @@ def render_reportlab(batches: Iterable[pa.RecordBatch], out_path: Path, assets_d
             pages += 1
     canvas.save()
     return pages
+
+
+def _style_spans(line: _Line) -> list[Fragment]:
+    """The line as few (text, style) spans as possible: one textOut per style change."""
+    spans: list[list] = []
+    for w, word in enumerate(line.words):
+        pieces = ([(" ", line.gaps[w - 1])] if w else []) + word
+        for piece, style in pieces:
+            if spans and spans[-1][1] is style:
+                spans[-1][0] += piece
+            else:
+                spans.append([piece, style])
+    return [(text, style) for text, style in spans]
 
 
 def _rl_style(text, style: Style, current, font_names):
@@ -382,7 +393,8 @@ def _rl_style(text, style: Style, current, font_names):
 
 # ---- (b) fpdf2 -----------------------------------------------------------------
 
-def render_fpdf2(batches: Iterable[pa.RecordBatch], out_path: Path, assets_dir: Path) -> int:
+def render_fpdf2(batches: Iterable[pa.RecordBatch], out_path: Path, assets_dir: Path,
+                 *, compress: bool = True) -> int:
     """Write one letter per record with fpdf2 (multi_cell and write wrap); returns pages."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
@@ -391,7 +403,7 @@ def render_fpdf2(batches: Iterable[pa.RecordBatch], out_path: Path, assets_dir: 
     format_record = make_formatter(letter.formats)
     pdf = FPDF(unit="pt", format=(letter.page_width, letter.page_height))
     pdf.set_auto_page_break(False)
-    pdf.set_compression(True)
+    pdf.set_compression(compress)
     pdf.c_margin = 0  # cells flush with the template's boxes
     faces = {"regular": "", "bold": "B"}
     for face, file in FONT_FILES.items():

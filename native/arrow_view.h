@@ -58,11 +58,28 @@ PrStatus PrColumn_init(PrColumn *column, const struct ArrowSchema *schema,
                        const struct ArrowArray *array, PrError *error);
 void PrColumn_free(PrColumn *column);
 
+/* Dictionary column: the row's index into `dictionary` (checked in range by
+ * init), or -1 when the row is null, out of range or the column is not a
+ * dictionary. Lets callers cache work per distinct value. */
+int64_t PrColumn_dictionaryIndex(const PrColumn *column, int64_t row);
+
+/* Struct children are indexed with the parent's offset added: child row =
+ * parent->offset + row (a child's own offset is applied by the getters).
+ * List items: PrColumn_listRange gives rows of children[0] directly. */
 static inline bool PrColumn_isNull(const PrColumn *column, int64_t row) {
   if (column->type == PR_ARROW_NA) return true;
-  if (column->validity == NULL) return false;
-  int64_t bit = column->offset + row;
-  return (column->validity[bit >> 3] & (1u << (bit & 7))) == 0;
+  if (column->validity != NULL) {
+    int64_t bit = column->offset + row;
+    if ((column->validity[bit >> 3] & (1u << (bit & 7))) == 0) return true;
+  }
+  /* A valid index may point at a null dictionary value. */
+  if (column->type == PR_ARROW_DICTIONARY &&
+      (column->dictionary->validity != NULL ||
+       column->dictionary->type == PR_ARROW_NA)) {
+    int64_t index = PrColumn_dictionaryIndex(column, row);
+    return index < 0 || PrColumn_isNull(column->dictionary, index);
+  }
+  return false;
 }
 
 /* String value of a utf8/large_utf8/utf8_view/dictionary<string> row (not

@@ -11,7 +11,7 @@ import pytest
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
     """letter.yaml, logo.png and signature.jpg, as `pressrun demo` writes them."""
-    from pressrun.demo.letters import write_demo_assets
+    from pressrun.demo import write_demo_assets
 
     directory = tmp_path_factory.mktemp("demo")
     write_demo_assets(directory)
@@ -20,7 +20,7 @@ def demo_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def letters() -> pa.Table:
-    from pressrun.demo.letters import make_letters
+    from pressrun.demo import make_letters
 
     return make_letters(60, seed=7)
 

@@ -2,7 +2,7 @@
 # Installs what the tests need and runs them: the test command of README.md,
 # and what CI runs (.ci/run). Works on a fresh Debian machine.
 #   1. system packages: fonts, libdeflate, qpdf and poppler (reference tools)
-#   2. pressrun with its test extras (compiles the extension)
+#   2. pressrun from its sdist, with its test extras (compiles the extension)
 #   3. the whole suite, then the native-boundary and bad-input tests again
 #      against an AddressSanitizer + UBSan build of the extension
 set -euo pipefail
@@ -23,10 +23,15 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 python -m pip install --quiet --upgrade pip
-python -m pip install --quiet ".[test]"
+python -m pip install --quiet "cython>=3" setuptools wheel
+# Installed from the source distribution, which proves it carries every source.
+rm -rf dist
+python setup.py --quiet sdist --dist-dir dist
+python -m pip install --quiet --force-reinstall --no-deps dist/pressrun-*.tar.gz
+python -m pip install --quiet "$(ls dist/pressrun-*.tar.gz)[test]"
 
-# Run from a directory without engine/ on the path, so the tests import the
-# installed package (with its compiled extension), not the source tree.
+# The tests import the installed package (with its compiled extension):
+# the source package lives under engine/, which is not on the path.
 python -m pytest -q tests "$@"
 
 # The same core built with AddressSanitizer + UBSan, loaded into Python.

@@ -108,7 +108,7 @@ def compose(data, template, out, compression, key_fields, batch_size, quiet):
 @click.option("--seed", default=1, show_default=True, help="Seed of the example data.")
 def demo(out, records, seed):
     """Write the bundled example (template, images, data) to OUT and compose it."""
-    from .demo.letters import write_demo_assets, write_demo_data
+    from .demo import write_demo_assets, write_demo_data
     from .job import compose as compose_job
 
     directory = Path(out)

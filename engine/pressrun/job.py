@@ -70,22 +70,17 @@ def _field_columns(compiled: CompiledPlan, schema: pa.Schema) -> np.ndarray:
     return np.asarray(columns, dtype=np.int32)
 
 
-def _keys(batch: pa.RecordBatch, key_fields: Sequence[str]) -> list[str]:
+def _keys(batch: pa.RecordBatch, key_fields: Sequence[str]) -> pa.Array:
     """'name=value; ...' per row, for the reports (vectorised)."""
     if not key_fields:
-        return [""] * batch.num_rows
+        return pa.nulls(batch.num_rows, pa.string()).fill_null("")
     parts = []
     for name in key_fields:
-        column = batch.column(name).cast(pa.string()) if name in batch.schema.names else None
-        if column is None:
-            continue
-        text = pc.binary_join_element_wise(pa.scalar(f"{name}="), pc.fill_null(column, ""), "")
-        parts.append(text)
-    if not parts:
-        return [""] * batch.num_rows
+        column = pc.fill_null(batch.column(name).cast(pa.string()), "")
+        parts.append(pc.binary_join_element_wise(pa.scalar(f"{name}="), column, ""))
     if len(parts) == 1:
-        return parts[0].to_pylist()
-    return pc.binary_join_element_wise(*parts, "; ").to_pylist()
+        return parts[0]
+    return pc.binary_join_element_wise(*parts, "; ")
 
 
 def compose(
@@ -137,9 +132,9 @@ def compose(
             records = np.arange(report.records_in, report.records_in + batch.num_rows, dtype=np.int64)
             for row, field_index, message in errors:
                 field_name = compiled.field_names[field_index] if field_index >= 0 else ""
-                exceptions.add(RecordException(int(records[row]), keys[row], field_name, message))
+                exceptions.add(RecordException(int(records[row]), keys[row].as_py(), field_name, message))
             composed = page_counts > 0
-            index.add_batch(records[composed], [k for k, ok in zip(keys, composed) if ok],
+            index.add_batch(records[composed], keys.filter(pa.array(composed)),
                             first_pages[composed], page_counts[composed])
             report.records_in += batch.num_rows
             report.documents += int(composed.sum())

@@ -1,0 +1,281 @@
+"""End-to-end throughput: pressrun against ReportLab and fpdf2 on the demo letter.
+
+    python bench/throughput.py letter --records 10000 --reference both
+
+The data is generated once (not timed) into an Arrow IPC stream file. Every
+engine then runs in its own subprocess, reading that file batch by batch, so
+generation never counts, memory stays flat for big jobs, and each engine's
+peak RSS is its own. See bench/README.md for how to read the figures.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+import click
+import pyarrow as pa
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+
+from demo_data import import_pressrun, load_demo  # noqa: E402
+
+REFERENCES = ("reportlab", "fpdf2")
+_RESULT_MARK = "THROUGHPUT-RESULT "
+
+
+@click.group()
+def cli() -> None:
+    """pressrun throughput benchmarks."""
+
+
+@cli.command()
+@click.option("--records", default=10_000, show_default=True, help="Letters composed by pressrun.")
+@click.option("--reference", "reference", default="both", show_default=True,
+              type=click.Choice(["reportlab", "fpdf2", "both", "none"]))
+@click.option("--reference-records", default=2_000, show_default=True,
+              help="Letters composed by each reference (they are slow; rates are compared, not totals).")
+@click.option("--compression", default="fast", show_default=True,
+              type=click.Choice(["none", "fast", "small"]),
+              help="pressrun's deflate level; the references deflate unless this is 'none'.")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--batch-size", default=4096, show_default=True, help="Rows per Arrow batch in the data file.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where data, assets and PDFs go (default: a fresh temporary directory). "
+                   "The data file is reused when it is already there.")
+@click.option("--keep-output", is_flag=True, help="Keep the PDFs (big jobs write gigabytes).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also save the results as JSON.")
+def letter(records: int, reference: str, reference_records: int, compression: str, seed: int,
+           batch_size: int, out_dir: Path | None, keep_output: bool, json_path: Path | None) -> None:
+    """Compose the demo letter with pressrun and the chosen references."""
+    references = list(REFERENCES) if reference == "both" else [] if reference == "none" else [reference]
+    work_dir = out_dir or Path(tempfile.mkdtemp(prefix="pressrun-bench-"))
+    work_dir.mkdir(parents=True, exist_ok=True)
+    demo = load_demo()
+    assets_dir = work_dir / "assets"
+    demo.write_demo_assets(assets_dir)
+
+    rows = max([records] + ([reference_records] if references else []))
+    data_path = work_dir / f"letters-{rows}-seed{seed}-batch{batch_size}.arrows"
+    if not data_path.exists():
+        started = time.perf_counter()
+        write_ipc_stream(data_path, demo.iter_letter_batches(rows, seed=seed, batch_size=batch_size))
+        click.echo(f"generated {rows:,} records in {time.perf_counter() - started:.1f}s "
+                   f"-> {data_path} ({data_path.stat().st_size / 1e6:.0f} MB, not timed)", err=True)
+
+    runs = []
+    plan = [("pressrun", records)] + [(name, reference_records) for name in references]
+    for engine, count in plan:
+        out_pdf = work_dir / f"{engine}-{count}.pdf"
+        click.echo(f"running {engine} on {count:,} records ...", err=True)
+        run = run_engine_subprocess(engine, data_path, count, out_pdf, assets_dir, compression)
+        runs.append(run)
+        if not keep_output:
+            out_pdf.unlink(missing_ok=True)
+
+    ratios = pressrun_ratios(runs)
+    click.echo(format_table(runs, ratios))
+    if json_path:
+        results = {
+            "benchmark": "letter",
+            "config": {"records": records, "reference_records": reference_records, "seed": seed,
+                       "batch_size": batch_size, "compression": compression, "input": "arrow-ipc-stream",
+                       "data_file": str(data_path)},
+            "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                        "cpus": os.cpu_count(), "pyarrow": pa.__version__},
+            "runs": runs,
+            "ratios_pages_per_s": ratios,
+        }
+        json_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if out_dir is None and not keep_output:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    elif keep_output:
+        click.echo(f"outputs kept in {work_dir}", err=True)
+
+
+@cli.command("_run", hidden=True)
+@click.argument("engine", type=click.Choice(["pressrun", *REFERENCES]))
+@click.option("--input", "input_path", required=True, type=click.Path(path_type=Path))
+@click.option("--records", required=True, type=int)
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path))
+@click.option("--assets", "assets_dir", required=True, type=click.Path(path_type=Path))
+@click.option("--compression", default="fast")
+def run_one(engine: str, input_path: Path, records: int, out_path: Path, assets_dir: Path,
+            compression: str) -> None:
+    """Internal: one engine, one job, in this process; prints one result line."""
+    result = {"engine": engine, "records": records}
+    try:
+        compose = _load_engine(engine, compression, out_path.parent / f"{engine}-reports")
+    except Exception as error:  # the engine is not built or not importable: say so, exit cleanly
+        result["error"] = f"cannot import {engine}: {type(error).__name__}: {error}"
+        print(_RESULT_MARK + json.dumps(result), flush=True)
+        return
+    cpu_before = _cpu_seconds()
+    started = time.perf_counter()
+    try:
+        with pa.OSFile(str(input_path)) as handle:  # plain reads, no mmap: RSS stays honest
+            reader = pa.ipc.open_stream(handle)
+            result.update(compose(first_records(reader, records), out_path, assets_dir))
+        result["wall_s"] = time.perf_counter() - started
+        result["cpu_s"] = _cpu_seconds() - cpu_before
+    except Exception as error:
+        result["error"] = f"{type(error).__name__}: {error}"
+    result["vm_hwm_kb"] = _vm_hwm_kb()
+    print(_RESULT_MARK + json.dumps(result), flush=True)
+
+
+def _load_engine(engine: str, compression: str, reports_dir: Path):
+    """A function (reader, out_path, assets_dir) -> counts, imported before the clock starts."""
+    if engine == "pressrun":
+        pressrun = import_pressrun()
+
+        def compose_pressrun(reader, out_path, assets_dir):
+            job = pressrun.compose(reader, template=assets_dir / "letter.yaml", out=out_path,
+                                   compression=compression, reports_dir=reports_dir)
+            exceptions = job.exceptions if isinstance(job.exceptions, int) else len(job.exceptions)
+            return {"records_in": job.records_in, "documents": job.documents, "pages": job.pages,
+                    "exceptions": exceptions, "bytes_written": job.bytes_written}
+        return compose_pressrun
+
+    import reference_letter
+
+    render = reference_letter.RENDERERS[engine]
+
+    def compose_reference(reader, out_path, assets_dir):
+        counter = _Counter(reader)
+        pages = render(counter, out_path, assets_dir, compress=compression != "none")
+        return {"records_in": counter.rows, "documents": pages, "pages": pages, "exceptions": 0,
+                "bytes_written": out_path.stat().st_size, **_library_notes(engine)}
+    return compose_reference
+
+
+def _library_notes(engine: str) -> dict:
+    """Versions, and whether ReportLab runs with its C accelerator (pip install rl-accel)."""
+    if engine == "reportlab":
+        import reportlab
+
+        try:
+            import _rl_accel  # noqa: F401
+            accelerated = True
+        except ImportError:
+            accelerated = False
+        return {"library_version": reportlab.Version, "rl_accel": accelerated}
+    import fpdf
+
+    return {"library_version": fpdf.FPDF_VERSION}
+
+
+class _Counter:
+    """Passes batches through and counts their rows."""
+
+    def __init__(self, batches) -> None:
+        self.batches, self.rows = batches, 0
+
+    def __iter__(self):
+        for batch in self.batches:
+            self.rows += batch.num_rows
+            yield batch
+
+
+def first_records(reader: pa.RecordBatchReader, records: int) -> pa.RecordBatchReader:
+    """A reader over the first `records` rows of `reader` (still streamed)."""
+    def limited() -> Iterator[pa.RecordBatch]:
+        left = records
+        for batch in reader:
+            if left <= 0:
+                break
+            yield batch if batch.num_rows <= left else batch.slice(0, left)
+            left -= batch.num_rows
+    return pa.RecordBatchReader.from_batches(reader.schema, limited())
+
+
+def write_ipc_stream(path: Path, batches) -> None:
+    partial = path.with_name(path.name + ".partial")
+    batches = iter(batches)
+    first = next(batches)
+    with pa.OSFile(str(partial), "wb") as sink, pa.ipc.new_stream(sink, first.schema) as writer:
+        writer.write_batch(first)
+        for batch in batches:
+            writer.write_batch(batch)
+    partial.replace(path)
+
+
+def run_engine_subprocess(engine: str, data_path: Path, records: int, out_pdf: Path,
+                          assets_dir: Path, compression: str) -> dict:
+    """Run one engine in a fresh interpreter; its own peak RSS comes from wait4."""
+    command = [sys.executable, str(Path(__file__).resolve()), "_run", engine,
+               "--input", str(data_path), "--records", str(records), "--out", str(out_pdf),
+               "--assets", str(assets_dir), "--compression", compression]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    stdout = process.stdout.read()
+    process.stdout.close()
+    _, status, usage = os.wait4(process.pid, 0)  # per-child rusage, unlike RUSAGE_CHILDREN
+    process.returncode = os.waitstatus_to_exitcode(status)
+    lines = [line for line in stdout.splitlines() if line.startswith(_RESULT_MARK)]
+    if not lines:
+        return {"engine": engine, "records": records,
+                "error": f"the run exited with status {process.returncode} and no result"}
+    run = json.loads(lines[-1][len(_RESULT_MARK):])
+    run["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux: kilobytes
+    if "wall_s" in run:
+        wall = run["wall_s"]
+        run["pages_per_s"] = run["pages"] / wall
+        run["documents_per_s"] = run["documents"] / wall
+        run["mb_per_s"] = run["bytes_written"] / 1e6 / wall
+    return run
+
+
+def pressrun_ratios(runs: list[dict]) -> dict[str, float]:
+    by_engine = {run["engine"]: run for run in runs if "pages_per_s" in run}
+    if "pressrun" not in by_engine:
+        return {}
+    ours = by_engine["pressrun"]["pages_per_s"]
+    return {name: ours / run["pages_per_s"] for name, run in by_engine.items()
+            if name != "pressrun" and run["pages_per_s"] > 0}
+
+
+def format_table(runs: list[dict], ratios: dict[str, float]) -> str:
+    header = (f"{'engine':<10} {'records':>9} {'pages':>9} {'wall s':>8} {'cpu s':>8} {'pages/s':>9} "
+              f"{'docs/s':>9} {'MB/s':>7} {'MB out':>8} {'peak RSS MB':>11}")
+    lines = [header, "-" * len(header)]
+    for run in runs:
+        if "error" in run:
+            lines.append(f"{run['engine']:<10} {run['records']:>9,}  error: {run['error']}")
+            continue
+        lines.append(
+            f"{run['engine']:<10} {run['records']:>9,} {run['pages']:>9,} {run['wall_s']:>8.2f} "
+            f"{run['cpu_s']:>8.2f} {run['pages_per_s']:>9,.0f} {run['documents_per_s']:>9,.0f} "
+            f"{run['mb_per_s']:>7.1f} {run['bytes_written'] / 1e6:>8.1f} {run['peak_rss_mb']:>11.0f}")
+    for name, ratio in ratios.items():
+        lines.append(f"pressrun / {name}: {ratio:.1f}x pages/s")
+    return "\n".join(lines)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _vm_hwm_kb() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,1005 @@
+"""The template model (frozen dataclasses) and its YAML loader.
+
+A Template is checked whenever it is built, from YAML or from Python: every
+error names the key path (`styles.body.size`), and, from a file, the file and
+line. See docs/templates.md for the format.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import functools
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Mapping, Union
+
+import yaml
+
+from .errors import FontError, ImageError, PressrunError, TemplateError
+from .fonts import FACES, FontRegistry, default_registry, validate_font_file
+from .images import read_image_size
+from .units import BLACK, Color, page_size, parse_color, parse_length
+
+FORMAT_VERSION = 1
+ALIGNS = ("left", "right", "center", "justify")
+OVERFLOWS = ("error", "shrink", "truncate")
+DATE_DIRECTIVES = set("YmdeBbAaHMS%")
+_EPSILON_PT = 0.01  # rounding slack for "inside the page" checks
+_MM = 72.0 / 25.4
+
+KeyPath = tuple[Union[str, int], ...]
+
+
+# --------------------------------------------------------------------------- model
+
+@dataclass(frozen=True)
+class Page:
+    width_pt: float
+    height_pt: float
+    margins: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # top, right, bottom, left
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """A font key of the template; `files` maps a face to its font file."""
+    name: str
+    family: str | None = None
+    files: Mapping[str, Path] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    font: str  # a key of Template.fonts
+    face: str = "regular"
+    size_pt: float = 10.0
+    leading_pt: float | None = None  # None: 1.2 x size
+    color: Color = BLACK
+    fallback: tuple[str, ...] = ()  # font keys tried in order for missing glyphs
+    kerning: bool = True
+
+    def __post_init__(self) -> None:
+        if self.leading_pt is None and _is_number(self.size_pt):
+            object.__setattr__(self, "leading_pt", 1.2 * self.size_pt)
+        object.__setattr__(self, "fallback", tuple(self.fallback))
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    name: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """How a field value becomes text: a number format or a date format."""
+    decimals: int | None = None
+    thousands: str = ""
+    decimal: str = "."
+    prefix: str = ""
+    suffix: str = ""
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    required: bool = True
+    format: FormatSpec | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """Literal text or one field, in one style (None: the style of its block)."""
+    style: str | None = None
+    text: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """`text:` (one line, wrap=False) or `paragraph:` (wrap=True).
+
+    Inside a frame's flow the frame places the block: x, y, width and height
+    are not used.
+    """
+    runs: tuple[Run, ...]
+    x_pt: float = 0.0
+    y_pt: float = 0.0
+    width_pt: float | None = None
+    height_pt: float | None = None
+    align: str = "left"
+    wrap: bool = True
+    overflow: str = "error"
+    min_size_pt: float | None = None
+    skip_empty_lines: bool = False
+    space_before_pt: float = 0.0
+    space_after_pt: float = 0.0
+    style: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "runs", tuple(self.runs))
+
+
+@dataclass(frozen=True)
+class Line:
+    x1_pt: float
+    y1_pt: float
+    x2_pt: float
+    y2_pt: float
+    width_pt: float = 0.5
+    color: Color = BLACK
+
+
+@dataclass(frozen=True)
+class Rect:
+    x_pt: float
+    y_pt: float
+    width_pt: float
+    height_pt: float
+    stroke: Color | None = BLACK
+    fill: Color | None = None
+    width_pt_stroke: float = 0.5  # the line width of the stroke
+
+
+@dataclass(frozen=True)
+class ImageElement:
+    """An image placed by its top-left corner; an omitted side keeps the aspect ratio."""
+    image: str
+    x_pt: float
+    y_pt: float
+    width_pt: float | None = None
+    height_pt: float | None = None
+
+
+@dataclass(frozen=True)
+class Frame:
+    x_pt: float
+    y_pt: float
+    width_pt: float
+    height_pt: float
+    flow: tuple[TextBlock, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "flow", tuple(self.flow))
+
+
+Element = Union[TextBlock, Line, Rect, ImageElement, Frame]
+
+
+@dataclass(frozen=True)
+class Template:
+    """A checked template. Building one resolves font families (when `files`
+    is empty), makes relative paths absolute against base_dir, adds an
+    implicit required FieldSpec for every field used but not declared, and
+    fills omitted image sides from the image's aspect ratio."""
+    name: str
+    page: Page
+    fonts: Mapping[str, FontFamily]
+    styles: Mapping[str, Style]
+    images: Mapping[str, ImageSpec] = field(default_factory=dict)
+    fields: Mapping[str, FieldSpec] = field(default_factory=dict)
+    elements: tuple[Element, ...] = ()
+    base_dir: Path = Path(".")
+    source: str = "<python>"
+
+    def __post_init__(self) -> None:
+        try:
+            _prepare(self)
+        except PressrunError as exc:
+            if not hasattr(exc, "key_path"):
+                raise
+            raise _relocated(exc, self.source, None) from exc.__cause__
+
+    def validate(self) -> None:
+        """Checks the template again (it was checked when built)."""
+        self.__post_init__()
+
+
+# --------------------------------------------------------------------------- errors
+
+def _dotted(path: KeyPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _describe(source: str | None, line: int | None, path: KeyPath, detail: str) -> str:
+    where = f"{source}:{line}" if source and line else source
+    return ": ".join(part for part in (where, _dotted(path), detail) if part)
+
+
+def _error(path: KeyPath, detail: str, kind: type[PressrunError] = TemplateError) -> PressrunError:
+    """An error that remembers its key path, so that the loader can add the line."""
+    exc = kind(_describe(None, None, path, detail))
+    exc.key_path, exc.detail = path, detail
+    return exc
+
+
+def _relocated(exc: PressrunError, source: str, line: int | None) -> PressrunError:
+    new = type(exc)(_describe(source, line, exc.key_path, exc.detail))
+    new.key_path, new.detail = exc.key_path, exc.detail
+    return new
+
+
+def _shown(value: Any) -> str:
+    return "null" if value is None else repr(value)
+
+
+def _did_you_mean(word: Any, choices: Iterable[str]) -> str:
+    choices = list(choices)
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; expected one of: {', '.join(choices)}" if choices else ""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# --------------------------------------------------------------------------- text runs
+
+def parse_runs(text: str, style: str | None = None) -> tuple[Run, ...]:
+    """'Dear {name},' -> literal and field runs; '{{' and '}}' are literal braces."""
+    runs: list[Run] = []
+    literal: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if text.startswith("{{", i) or text.startswith("}}", i):
+            literal.append(char)
+            i += 2
+        elif char == "{":
+            end = text.find("}", i + 1)
+            name = text[i + 1:end] if end >= 0 else ""
+            if end < 0 or "{" in name:
+                raise ValueError(f"unmatched '{{' at character {i + 1} of {text!r} "
+                                 "(write '{{' for a literal brace)")
+            if not name.strip():
+                raise ValueError(f"empty field name '{{}}' at character {i + 1} of {text!r}")
+            if literal:
+                runs.append(Run(style, text="".join(literal)))
+                literal = []
+            runs.append(Run(style, field=name))
+            i = end + 1
+        elif char == "}":
+            raise ValueError(f"unmatched '}}' at character {i + 1} of {text!r} "
+                             "(write '}}' for a literal brace)")
+        else:
+            literal.append(char)
+            i += 1
+    if literal:
+        runs.append(Run(style, text="".join(literal)))
+    return tuple(runs)
+
+
+# --------------------------------------------------------------------------- checks
+
+def _prepare(t: Template) -> None:
+    """Normalises the containers and paths of a Template, then checks it."""
+    setattr_ = functools.partial(object.__setattr__, t)
+    setattr_("base_dir", Path(t.base_dir))
+    if not isinstance(t.page, Page):
+        raise _error(("page",), f"expected a Page, got {type(t.page).__name__}")
+    _check_page(t.page)
+    setattr_("fonts", MappingProxyType({key: _prepared_family(key, family, t.base_dir)
+                                        for key, family in _items(t.fonts, "fonts", FontFamily)}))
+    setattr_("styles", MappingProxyType(dict(_items(t.styles, "styles", Style))))
+    if not t.styles:
+        raise _error(("styles",), "a template needs at least one style")
+    setattr_("images", MappingProxyType({key: _prepared_image(key, spec, t.base_dir)
+                                         for key, spec in _items(t.images, "images", ImageSpec)}))
+    for key, style in t.styles.items():
+        _check_style(key, style, t.fonts)
+    image_sizes = {key: _image_size(key, spec) for key, spec in t.images.items()}
+    elements = tuple(t.elements)
+    setattr_("elements", tuple(_checked_element(("elements", i), element, t, image_sizes)
+                               for i, element in enumerate(elements)))
+    setattr_("fields", MappingProxyType(_all_fields(t.fields, t.elements)))
+
+
+def _items(mapping: Any, key: str, kind: type) -> Iterable[tuple[str, Any]]:
+    if not isinstance(mapping, Mapping):
+        raise _error((key,), f"expected a mapping of names to {kind.__name__}, got {type(mapping).__name__}")
+    for name, value in mapping.items():
+        if not isinstance(value, kind):
+            raise _error((key, name), f"expected a {kind.__name__}, got {type(value).__name__}")
+        if value.name != name:
+            raise _error((key, name), f"holds a {kind.__name__} named {value.name!r}")
+        yield name, value
+
+
+def _check_page(page: Page) -> None:
+    if not (_is_number(page.width_pt) and _is_number(page.height_pt)
+            and page.width_pt > 0 and page.height_pt > 0):
+        raise _error(("page", "size"), f"page width and height must be positive, got "
+                                       f"{page.width_pt} x {page.height_pt}")
+    margins = tuple(page.margins)
+    if len(margins) != 4 or not all(_is_number(m) and m >= 0 for m in margins):
+        raise _error(("page", "margins"), f"expected four lengths of 0 or more, got {margins}")
+    top, right, bottom, left = margins
+    if top + bottom >= page.height_pt or left + right >= page.width_pt:
+        raise _error(("page", "margins"), "the margins leave no room on the page")
+
+
+def _prepared_family(key: str, family: FontFamily, base_dir: Path) -> FontFamily:
+    files = dict(family.files)
+    if family.family is not None and not files:
+        files = _registry_faces(default_registry(), family.family, ("fonts", key, "family"))
+    if not files:
+        raise _error(("fonts", key), "a font needs a `family` or `files`")
+    resolved = {}
+    for face, path in files.items():
+        if face not in FACES:
+            raise _error(("fonts", key, "files", face), f"unknown face{_did_you_mean(face, FACES)}")
+        path = _absolute(path, base_dir)
+        if not path.is_file():
+            raise _error(("fonts", key, "files", face), f"font file not found: {path}")
+        try:
+            _validate_font_cached(path, *_file_stamp(path))
+        except FontError as exc:
+            raise _error(("fonts", key, "files", face), str(exc), FontError) from exc
+        resolved[face] = path
+    return dataclasses.replace(family, files=MappingProxyType(resolved))
+
+
+def _registry_faces(registry: FontRegistry, family: Any, path: KeyPath) -> dict[str, Path]:
+    if not isinstance(family, str) or not family.strip():
+        raise _error(path, f"expected a font family name, got {_shown(family)}")
+    try:
+        return registry.faces(family)
+    except FontError as exc:
+        raise _error(path, str(exc)) from exc
+
+
+def _file_stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=256)
+def _validate_font_cached(path: Path, mtime_ns: int, size: int) -> None:
+    # Keyed by modification time and size: a replaced file is checked again.
+    validate_font_file(path)
+
+
+def _absolute(path: Any, base_dir: Path) -> Path:
+    path = Path(path).expanduser()
+    return path if path.is_absolute() else (base_dir / path).absolute()
+
+
+def _prepared_image(key: str, spec: ImageSpec, base_dir: Path) -> ImageSpec:
+    path = _absolute(spec.path, base_dir)
+    if not path.is_file():
+        raise _error(("images", key, "file"), f"image file not found: {path}")
+    return dataclasses.replace(spec, path=path)
+
+
+def _image_size(key: str, spec: ImageSpec):
+    try:
+        return read_image_size(spec.path)
+    except ImageError as exc:
+        raise _error(("images", key, "file"), str(exc), ImageError) from exc
+
+
+def _known(path: KeyPath, name: Any, known: Mapping[str, Any], what: str) -> None:
+    if name not in known:
+        raise _error(path, f"unknown {what} {_shown(name)}{_did_you_mean(name, known)}")
+
+
+def _check_style(key: str, style: Style, fonts: Mapping[str, FontFamily]) -> None:
+    path = ("styles", key)
+    _known(path + ("font",), style.font, fonts, "font")
+    if style.face not in FACES:
+        raise _error(path + ("face",), f"unknown face {_shown(style.face)}{_did_you_mean(style.face, FACES)}")
+    if style.face not in fonts[style.font].files:
+        raise _error(path + ("face",), f"font '{style.font}' has no {style.face} face "
+                                       f"(it has: {', '.join(fonts[style.font].files)})")
+    for i, fallback in enumerate(style.fallback):
+        _known(path + ("fallback", i), fallback, fonts, "font")
+        if not {style.face, "regular"} & set(fonts[fallback].files):
+            raise _error(path + ("fallback", i), f"font '{fallback}' has neither a {style.face} "
+                                                 "nor a regular face")
+    for name, value in (("size", style.size_pt), ("leading", style.leading_pt)):
+        if not _is_number(value) or value <= 0:
+            raise _error(path + (name,), f"must be a positive length, got {_shown(value)}")
+    if not isinstance(style.color, Color):
+        raise _error(path + ("color",), f"expected a Color, got {_shown(style.color)}")
+    if not isinstance(style.kerning, bool):
+        raise _error(path + ("kerning",), f"expected true or false, got {_shown(style.kerning)}")
+
+
+def _all_fields(declared: Mapping[str, FieldSpec], elements: tuple[Element, ...]) -> dict[str, FieldSpec]:
+    fields = dict(_items(declared, "fields", FieldSpec))
+    for key, spec in fields.items():
+        _check_field(key, spec)
+    for element in elements:
+        blocks = element.flow if isinstance(element, Frame) else (element,)
+        for block in blocks:
+            for run in getattr(block, "runs", ()):
+                if run.field is not None and run.field not in fields:
+                    fields[run.field] = FieldSpec(run.field)
+    return fields
+
+
+# The native format spec holds these many bytes (with the terminating NUL).
+_FORMAT_TEXT_BYTES = {"thousands": 8, "decimal": 8, "prefix": 16, "suffix": 16, "date": 64}
+
+
+def _check_field(key: str, spec: FieldSpec) -> None:
+    path = ("fields", key)
+    if not key:
+        raise _error(path, "a field needs a name")
+    if not isinstance(spec.required, bool):
+        raise _error(path + ("required",), f"expected true or false, got {_shown(spec.required)}")
+    fmt = spec.format
+    if fmt is None:
+        return
+    path += ("format",)
+    if not isinstance(fmt, FormatSpec):
+        raise _error(path, f"expected a FormatSpec, got {type(fmt).__name__}")
+    if fmt.decimals is not None and (not isinstance(fmt.decimals, int) or isinstance(fmt.decimals, bool)
+                                     or not 0 <= fmt.decimals <= 12):
+        raise _error(path + ("decimals",), f"expected a whole number from 0 to 12, got {_shown(fmt.decimals)}")
+    for name, limit in _FORMAT_TEXT_BYTES.items():
+        value = getattr(fmt, name)
+        if value is None and name == "date":
+            continue
+        if not isinstance(value, str):
+            raise _error(path + (name,), f"expected text, got {_shown(value)}")
+        if len(value.encode("utf-8")) >= limit:
+            raise _error(path + (name,), f"{value!r} is longer than {limit - 1} bytes")
+    if not fmt.decimal:
+        raise _error(path + ("decimal",), "the decimal mark cannot be empty")
+    if fmt.date is not None:
+        numeric = [name for name in ("decimals", "thousands", "prefix", "suffix")
+                   if getattr(fmt, name) not in (None, "")]
+        if numeric or fmt.decimal != ".":
+            raise _error(path + ("date",), "a date format cannot be combined with number options "
+                                           f"({', '.join(numeric) or 'decimal'})")
+        for directive in re.findall(r"%(.?)", fmt.date):
+            if directive not in DATE_DIRECTIVES:
+                raise _error(path + ("date",), f"unsupported directive '%{directive}'; supported: "
+                                               + " ".join("%" + d for d in sorted(DATE_DIRECTIVES)))
+
+
+def _mm(points: float) -> str:
+    return f"{points / _MM:.1f}mm"
+
+
+def _check_inside(path: KeyPath, page: Page, x: float, y: float, w: float = 0.0, h: float = 0.0) -> None:
+    for value in (x, y, w, h):
+        if not _is_number(value):
+            raise _error(path, f"expected finite lengths, got {_shown(value)}")
+    if x < -_EPSILON_PT or y < -_EPSILON_PT:
+        raise _error(path, f"starts outside the page (x {_mm(x)}, y {_mm(y)}); coordinates run "
+                           "from the top-left corner")
+    if x + w > page.width_pt + _EPSILON_PT or y + h > page.height_pt + _EPSILON_PT:
+        raise _error(path, f"reaches off the page: it ends at x {_mm(x + w)}, y {_mm(y + h)} "
+                           f"on a page of {_mm(page.width_pt)} x {_mm(page.height_pt)}")
+
+
+def _positive(path: KeyPath, what: str, value: Any) -> None:
+    if not _is_number(value) or value <= 0:
+        shown = f"{value:g}pt ({_mm(value)})" if _is_number(value) else _shown(value)
+        raise _error(path, f"the {what} must be positive, got {shown}")
+
+
+def _checked_element(path: KeyPath, element: Any, t: Template, image_sizes: dict) -> Element:
+    if isinstance(element, TextBlock):
+        _check_block(path, element, t, in_flow=False)
+    elif isinstance(element, Line):
+        path += ("line",)
+        _check_inside(path + ("from",), t.page, element.x1_pt, element.y1_pt)
+        _check_inside(path + ("to",), t.page, element.x2_pt, element.y2_pt)
+        _positive(path + ("width",), "line width", element.width_pt)
+        if not isinstance(element.color, Color):
+            raise _error(path + ("color",), f"expected a Color, got {_shown(element.color)}")
+    elif isinstance(element, Rect):
+        path += ("rect",)
+        _positive(path + ("box",), "width", element.width_pt)
+        _positive(path + ("box",), "height", element.height_pt)
+        _check_inside(path + ("box",), t.page, element.x_pt, element.y_pt, element.width_pt, element.height_pt)
+        for name in ("stroke", "fill"):
+            if getattr(element, name) is not None and not isinstance(getattr(element, name), Color):
+                raise _error(path + (name,), f"expected a Color or None, got {_shown(getattr(element, name))}")
+        if element.stroke is None and element.fill is None:
+            raise _error(path, "a rect needs a stroke, a fill or both")
+        if element.stroke is not None:
+            _positive(path + ("width",), "stroke width", element.width_pt_stroke)
+    elif isinstance(element, ImageElement):
+        element = _sized_image(path, element, t, image_sizes)
+        _check_inside(path + ("at",), t.page, element.x_pt, element.y_pt, element.width_pt, element.height_pt)
+    elif isinstance(element, Frame):
+        frame_path = path + ("frame",)
+        _positive(frame_path + ("box",), "width", element.width_pt)
+        _positive(frame_path + ("box",), "height", element.height_pt)
+        _check_inside(frame_path + ("box",), t.page, element.x_pt, element.y_pt,
+                      element.width_pt, element.height_pt)
+        if not element.flow:
+            raise _error(frame_path + ("flow",), "a frame needs at least one block in its flow")
+        for i, block in enumerate(element.flow):
+            if not isinstance(block, TextBlock):
+                raise _error(frame_path + ("flow", i), f"a flow holds text blocks, got {type(block).__name__}")
+            _check_block(frame_path + ("flow", i), block, t, in_flow=True)
+    else:
+        raise _error(path, f"unknown element {type(element).__name__}")
+    return element
+
+
+def _sized_image(path: KeyPath, element: ImageElement, t: Template, image_sizes: dict) -> ImageElement:
+    _known(path + ("image",), element.image, t.images, "image")
+    size = image_sizes[element.image]
+    natural_w, natural_h = size.natural_size_pt()
+    width, height = element.width_pt, element.height_pt
+    if width is None and height is None:
+        width, height = natural_w, natural_h
+    elif width is None:
+        _positive(path + ("size",), "height", height)
+        width = height * natural_w / natural_h
+    elif height is None:
+        _positive(path + ("size",), "width", width)
+        height = width * natural_h / natural_w
+    _positive(path + ("size",), "width", width)
+    _positive(path + ("size",), "height", height)
+    return dataclasses.replace(element, width_pt=float(width), height_pt=float(height))
+
+
+def _check_block(path: KeyPath, block: TextBlock, t: Template, in_flow: bool) -> None:
+    kind = "paragraph" if block.wrap else "text"
+    if not block.runs:
+        raise _error(path + (kind,), "the text is empty")
+    _known(path + ("style",), block.style, t.styles, "style")
+    for run in block.runs:
+        if not isinstance(run, Run) or (run.text is None) == (run.field is None):
+            raise _error(path + (kind,), f"a run needs exactly one of text and field, got {run!r}")
+        if run.style is not None:
+            _known(path + (kind,), run.style, t.styles, "style")
+    if block.align not in ALIGNS:
+        raise _error(path + ("align",), f"unknown alignment {_shown(block.align)}{_did_you_mean(block.align, ALIGNS)}")
+    if block.align == "justify" and not block.wrap:
+        raise _error(path + ("align",), "justify applies to paragraphs, not to one-line text")
+    if block.overflow not in OVERFLOWS:
+        raise _error(path + ("overflow",), f"unknown overflow {_shown(block.overflow)}"
+                                           f"{_did_you_mean(block.overflow, OVERFLOWS)}")
+    if block.min_size_pt is not None:
+        if block.overflow != "shrink":
+            raise _error(path + ("min_size",), "min_size applies only with overflow: shrink")
+        _positive(path + ("min_size",), "minimum size", block.min_size_pt)
+    for name, value in (("space_before", block.space_before_pt), ("space_after", block.space_after_pt)):
+        if not _is_number(value) or value < 0:
+            raise _error(path + (name,), f"expected a length of 0 or more, got {_shown(value)}")
+    if in_flow:
+        return  # the frame places the block
+    place = "box" if block.wrap else "at"
+    if block.width_pt is not None:
+        _positive(path + (place if block.wrap else "width",), "width", block.width_pt)
+    elif block.wrap:
+        raise _error(path + ("box",), "a paragraph needs a width: box: [x, y, width] or [x, y, width, height]")
+    if block.height_pt is not None:
+        _positive(path + (place,), "height", block.height_pt)
+    _check_inside(path + (place,), t.page, block.x_pt, block.y_pt, block.width_pt or 0.0, block.height_pt or 0.0)
+    bounded = block.height_pt is not None if block.wrap else block.width_pt is not None
+    if block.overflow != "error" and not bounded:
+        needs = "a box height" if block.wrap else "a width"
+        raise _error(path + ("overflow",), f"overflow: {block.overflow} needs {needs} to fit into")
+
+
+# --------------------------------------------------------------------------- from plain data
+
+_TOP_KEYS = ("pressrun", "name", "page", "fonts", "styles", "images", "fields", "elements")
+_STYLE_KEYS = ("based_on", "font", "face", "size", "leading", "color", "fallback", "kerning")
+_FORMAT_KEYS = ("decimals", "thousands", "decimal", "prefix", "suffix", "date")
+_BLOCK_KEYS = ("style", "align", "overflow", "min_size", "space_before", "space_after")
+_ELEMENT_KEYS = {
+    "text": ("text", "at", "width") + _BLOCK_KEYS,
+    "paragraph": ("paragraph", "box", "skip_empty_lines") + _BLOCK_KEYS,
+    "image": ("image", "at", "size"),
+    "line": ("line",),
+    "rect": ("rect",),
+    "frame": ("frame",),
+}
+_FLOW_KEYS = {"text": ("text",) + _BLOCK_KEYS,
+              "paragraph": ("paragraph", "skip_empty_lines") + _BLOCK_KEYS}
+
+
+def _mapping(value: Any, path: KeyPath, allowed: Iterable[str], required: Iterable[str] = ()) -> dict:
+    if not isinstance(value, dict):
+        raise _error(path, f"expected a mapping, got {_shown(value)}")
+    allowed = tuple(allowed)
+    for key in value:
+        if key not in allowed:
+            raise _error(path + (key,), f"unknown key{_did_you_mean(key, allowed)}")
+    for key in required:
+        if key not in value:
+            raise _error(path, f"missing required key '{key}'")
+    return value
+
+
+def _named(value: Any, path: KeyPath) -> dict:
+    """A mapping of names chosen by the author (styles, fonts, ...); null is empty."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _error(path, f"expected a mapping of names, got {_shown(value)}")
+    for key in value:
+        if not isinstance(key, str) or not key:
+            raise _error(path + (key,), "names must be text")
+    return value
+
+
+def _parsed(parse: Callable[[Any], Any], value: Any, path: KeyPath) -> Any:
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise _error(path, str(exc)) from None
+
+
+def _length(value: Any, path: KeyPath) -> float:
+    return _parsed(parse_length, value, path)
+
+
+def _text(value: Any, path: KeyPath) -> str:
+    if not isinstance(value, str):
+        raise _error(path, f"expected text, got {_shown(value)}")
+    return value
+
+
+def _bool(value: Any, path: KeyPath) -> bool:
+    if not isinstance(value, bool):
+        raise _error(path, f"expected true or false, got {_shown(value)}")
+    return value
+
+
+def _lengths(value: Any, path: KeyPath, counts: tuple[int, ...], what: str) -> list[float | None]:
+    """A list of lengths such as [x, y] or a box; null stands for an omitted value."""
+    if not isinstance(value, list) or len(value) not in counts:
+        raise _error(path, f"expected {what}, got {_shown(value)}")
+    return [None if item is None else _length(item, path + (i,)) for i, item in enumerate(value)]
+
+
+def _point(value: Any, path: KeyPath) -> tuple[float, float]:
+    x, y = _lengths(value, path, (2,), "[x, y]")
+    if x is None or y is None:
+        raise _error(path, f"expected [x, y], got {_shown(value)}")
+    return x, y
+
+
+def _box(value: Any, path: KeyPath, height_optional: bool) -> tuple[float, float, float, float | None]:
+    what = "[x, y, width] or [x, y, width, height]" if height_optional else "[x, y, width, height]"
+    parts = _lengths(value, path, (3, 4) if height_optional else (4,), what)
+    if any(p is None for p in parts[:3]) or (not height_optional and parts[3] is None):
+        raise _error(path, f"expected {what}, got {_shown(value)}")
+    x, y, w, *rest = parts
+    return x, y, w, (rest[0] if rest else None)
+
+
+def template_from_dict(data: Any, source: str = "<dict>", base_dir: str | os.PathLike | None = None,
+                       registry: FontRegistry | None = None, default_name: str = "template") -> Template:
+    """Builds and checks a Template from plain data shaped like the YAML format.
+
+    Relative file names are taken from base_dir (default: the current directory).
+    """
+    try:
+        return _template_from_data(data, source, Path(base_dir) if base_dir is not None else Path.cwd(),
+                                   registry or default_registry(), default_name)
+    except PressrunError as exc:
+        if not hasattr(exc, "key_path"):
+            raise
+        raise _relocated(exc, source, None) from exc.__cause__
+
+
+def _template_from_data(data: Any, source: str, base_dir: Path, registry: FontRegistry,
+                        default_name: str) -> Template:
+    if not isinstance(data, dict):
+        raise _error((), f"a template is a mapping of keys (pressrun, page, styles, ...), got {_shown(data)}")
+    if "pressrun" not in data:
+        raise _error((), f"missing required key 'pressrun' (the template format version: "
+                         f"write `pressrun: {FORMAT_VERSION}`)")
+    version = data["pressrun"]
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise _error(("pressrun",), f"unsupported template format version {_shown(version)}; "
+                                    f"this pressrun reads version {FORMAT_VERSION}")
+    top = _mapping(data, (), _TOP_KEYS, required=("page", "styles", "elements"))
+    name = _text(top.get("name", default_name), ("name",))
+    fonts = {key: _font_from_data(key, value, base_dir, registry)
+             for key, value in _named(top.get("fonts"), ("fonts",)).items()}
+    styles = _styles_from_data(top.get("styles") or {})
+    if not styles:
+        raise _error(("styles",), "a template needs at least one style")
+    images = {}
+    for key, value in _named(top.get("images"), ("images",)).items():
+        spec = _mapping(value, ("images", key), ("file",), required=("file",))
+        images[key] = ImageSpec(key, _absolute(_text(spec["file"], ("images", key, "file")), base_dir))
+    fields = {key: _field_from_data(key, value)
+              for key, value in _named(top.get("fields"), ("fields",)).items()}
+    elements_data = top["elements"]
+    if not isinstance(elements_data, list):
+        raise _error(("elements",), f"expected a list of elements, got {_shown(elements_data)}")
+    elements = tuple(_element_from_data(("elements", i), value, styles)
+                     for i, value in enumerate(elements_data))
+    return Template(name=name, page=_page_from_data(top["page"]), fonts=fonts, styles=styles,
+                    images=images, fields=fields, elements=elements, base_dir=base_dir, source=source)
+
+
+def _page_from_data(value: Any) -> Page:
+    page = _mapping(value, ("page",), ("size", "margins"), required=("size",))
+    width, height = _parsed(page_size, page["size"], ("page", "size"))
+    margins_value = page.get("margins", 0)
+    if isinstance(margins_value, dict):
+        sides = ("top", "right", "bottom", "left")
+        margins = _mapping(margins_value, ("page", "margins"), sides)
+        top, right, bottom, left = (_length(margins.get(side, 0), ("page", "margins", side)) for side in sides)
+    else:
+        top = right = bottom = left = _length(margins_value, ("page", "margins"))
+    return Page(width, height, (top, right, bottom, left))
+
+
+def _font_from_data(key: str, value: Any, base_dir: Path, registry: FontRegistry) -> FontFamily:
+    path = ("fonts", key)
+    spec = _mapping(value, path, ("family", "files"))
+    if not spec:
+        raise _error(path, "a font needs `family` (found by the font registry) or `files`")
+    family = spec.get("family")
+    files = {}
+    if family is not None:
+        files.update(_registry_faces(registry, family, path + ("family",)))
+    for face, file in _mapping(spec.get("files") or {}, path + ("files",), FACES).items():
+        files[face] = _absolute(_text(file, path + ("files", face)), base_dir)
+    return FontFamily(key, family, files)
+
+
+def _styles_from_data(data: Any) -> dict[str, Style]:
+    """Styles with `based_on` resolved: a style's own keys win over its parent's."""
+    raw = _named(data, ("styles",))
+    merged: dict[str, dict[str, tuple[Any, KeyPath]]] = {}
+
+    def resolve(name: str, chain: tuple[str, ...]) -> dict[str, tuple[Any, KeyPath]]:
+        if name in merged:
+            return merged[name]
+        path = ("styles", name)
+        own = _mapping(raw[name], path, _STYLE_KEYS)
+        values: dict[str, tuple[Any, KeyPath]] = {}
+        if "based_on" in own:
+            parent = own["based_on"]
+            if parent in chain + (name,):
+                cycle = " -> ".join(chain[chain.index(parent):] + (name, parent)) if parent in chain \
+                    else f"{name} -> {name}"
+                raise _error(path + ("based_on",), f"styles based on each other in a cycle: {cycle}")
+            _known(path + ("based_on",), parent, raw, "style")
+            values.update(resolve(parent, chain + (name,)))
+        values.update({k: (v, path + (k,)) for k, v in own.items() if k != "based_on"})
+        merged[name] = values
+        return values
+
+    return {name: _style_from_values(name, resolve(name, ())) for name in raw}
+
+
+def _style_from_values(name: str, values: dict[str, tuple[Any, KeyPath]]) -> Style:
+    path = ("styles", name)
+    for key in ("font", "size"):
+        if key not in values:
+            raise _error(path, f"missing required key '{key}' (set it here or in the style it is based on)")
+    font = _text(*values["font"])
+    face = _text(*values.get("face", ("regular", path)))
+    size = _length(*values["size"])
+    leading = _length(*values["leading"]) if "leading" in values else None
+    color = _parsed(parse_color, *values["color"]) if "color" in values else BLACK
+    fallback_value, fallback_path = values.get("fallback", ([], path))
+    if isinstance(fallback_value, str):
+        fallback_value = [fallback_value]
+    if not isinstance(fallback_value, list):
+        raise _error(fallback_path, f"expected a list of font names, got {_shown(fallback_value)}")
+    fallback = tuple(_text(item, fallback_path + (i,)) for i, item in enumerate(fallback_value))
+    kerning = _bool(*values.get("kerning", (True, path)))
+    return Style(name, font, face, size, leading, color, fallback, kerning)
+
+
+def _field_from_data(key: str, value: Any) -> FieldSpec:
+    path = ("fields", key)
+    spec = _mapping(value if value is not None else {}, path, ("required", "format"))
+    required = _bool(spec.get("required", True), path + ("required",))
+    fmt = None
+    if spec.get("format") is not None:
+        data = _mapping(spec["format"], path + ("format",), _FORMAT_KEYS)
+        decimals = data.get("decimals")
+        if decimals is not None and (not isinstance(decimals, int) or isinstance(decimals, bool)):
+            raise _error(path + ("format", "decimals"), f"expected a whole number, got {_shown(decimals)}")
+        texts = {k: _text(data[k], path + ("format", k)) for k in _FORMAT_KEYS[1:] if k in data}
+        fmt = FormatSpec(decimals=decimals, **texts)
+    return FieldSpec(key, required, fmt)
+
+
+def _runs_from_data(value: Any, path: KeyPath, style: str, styles: Mapping[str, Style]) -> tuple[Run, ...]:
+    items = value if isinstance(value, list) else [value]
+    runs: list[Run] = []
+    for i, item in enumerate(items):
+        item_path = path + (i,) if isinstance(value, list) else path
+        if isinstance(item, dict):
+            run = _mapping(item, item_path, ("text", "style"), required=("text",))
+            text = _text(run["text"], item_path + ("text",))
+            run_style = _text(run.get("style", style), item_path + ("style",))
+            _known(item_path + ("style",), run_style, styles, "style")
+            runs += _parsed(lambda t: parse_runs(t, run_style), text, item_path + ("text",))
+        elif isinstance(item, str):
+            runs += _parsed(lambda t: parse_runs(t, style), item, item_path)
+        else:
+            raise _error(item_path, f"expected text or a list of text and {{text, style}} runs, got {_shown(item)}")
+    return tuple(runs)
+
+
+def _element_kind(value: Any, path: KeyPath, kinds: Mapping[str, tuple[str, ...]]) -> str:
+    if not isinstance(value, dict):
+        raise _error(path, f"expected an element mapping such as {{text: ..., at: ...}}, got {_shown(value)}")
+    present = [kind for kind in kinds if kind in value]
+    if len(present) == 1:
+        return present[0]
+    if present:
+        raise _error(path, f"one element per list item: found {', '.join(present)}")
+    for key in value:
+        close = difflib.get_close_matches(str(key), kinds, n=1, cutoff=0.6)
+        if close:
+            raise _error(path + (key,), f"unknown element kind; did you mean '{close[0]}'?")
+    raise _error(path, f"an element needs one of: {', '.join(kinds)}")
+
+
+def _element_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]) -> Element:
+    default_style = next(iter(styles))  # the first style declared
+    kind = _element_kind(value, path, _ELEMENT_KEYS)
+    data = _mapping(value, path, _ELEMENT_KEYS[kind])
+    if kind in ("text", "paragraph"):
+        return _block_from_data(path, data, kind, default_style, styles, in_flow=False)
+    if kind == "image":
+        if "at" not in data:
+            raise _error(path, "missing required key 'at'")
+        x, y = _point(data["at"], path + ("at",))
+        width = height = None
+        if data.get("size") is not None:
+            sides = _lengths(data["size"], path + ("size",), (1, 2), "[width, height] (one may be null)")
+            width, height = (sides + [None])[:2]
+        return ImageElement(_text(data["image"], path + ("image",)), x, y, width, height)
+    body_path = path + (kind,)
+    if kind == "line":
+        line = _mapping(data["line"], body_path, ("from", "to", "width", "color"), required=("from", "to"))
+        (x1, y1), (x2, y2) = _point(line["from"], body_path + ("from",)), _point(line["to"], body_path + ("to",))
+        width = _length(line.get("width", 0.5), body_path + ("width",))
+        color = _parsed(parse_color, line.get("color", "black"), body_path + ("color",))
+        return Line(x1, y1, x2, y2, width, color)
+    if kind == "rect":
+        rect = _mapping(data["rect"], body_path, ("box", "stroke", "fill", "width"), required=("box",))
+        x, y, w, h = _box(rect["box"], body_path + ("box",), height_optional=False)
+        # A filled box has no outline unless one is asked for; a bare box is outlined.
+        stroke_default = None if rect.get("fill") is not None else "black"
+        stroke, fill = (None if rect.get(k, d) is None else _parsed(parse_color, rect.get(k, d), body_path + (k,))
+                        for k, d in (("stroke", stroke_default), ("fill", None)))
+        width = _length(rect.get("width", 0.5), body_path + ("width",))
+        return Rect(x, y, w, h, stroke, fill, width)
+    frame = _mapping(data["frame"], body_path, ("box", "flow", "style"), required=("box", "flow"))
+    x, y, w, h = _box(frame["box"], body_path + ("box",), height_optional=False)
+    frame_style = _text(frame.get("style", default_style), body_path + ("style",))
+    flow_data = frame["flow"]
+    if not isinstance(flow_data, list):
+        raise _error(body_path + ("flow",), f"expected a list of text and paragraph blocks, got {_shown(flow_data)}")
+    flow = []
+    for i, item in enumerate(flow_data):
+        item_path = body_path + ("flow", i)
+        if isinstance(item, dict) and ("at" in item or "box" in item):
+            raise _error(item_path + ("at" if "at" in item else "box",),
+                         "blocks in a flow are placed by the frame; remove at/box")
+        item_kind = _element_kind(item, item_path, _FLOW_KEYS)
+        item_data = _mapping(item, item_path, _FLOW_KEYS[item_kind])
+        flow.append(_block_from_data(item_path, item_data, item_kind, frame_style, styles, in_flow=True))
+    return Frame(x, y, w, h, tuple(flow))
+
+
+def _block_from_data(path: KeyPath, data: dict, kind: str, default_style: str,
+                     styles: Mapping[str, Style], in_flow: bool) -> TextBlock:
+    style = _text(data.get("style", default_style), path + ("style",))
+    _known(path + ("style",), style, styles, "style")
+    runs = _runs_from_data(data[kind], path + (kind,), style, styles)
+    x = y = 0.0
+    width = height = None
+    if not in_flow:
+        if kind == "text":
+            if "at" not in data:
+                raise _error(path, "missing required key 'at' ([x, y] of the top of the line)")
+            x, y = _point(data["at"], path + ("at",))
+            width = _length(data["width"], path + ("width",)) if "width" in data else None
+        else:
+            if "box" not in data:
+                raise _error(path, "missing required key 'box' ([x, y, width] or [x, y, width, height])")
+            x, y, width, height = _box(data["box"], path + ("box",), height_optional=True)
+    min_size = data.get("min_size")
+    return TextBlock(
+        runs=runs, x_pt=x, y_pt=y, width_pt=width, height_pt=height,
+        align=_text(data.get("align", "left"), path + ("align",)),
+        wrap=kind == "paragraph",
+        overflow=_text(data.get("overflow", "error"), path + ("overflow",)),
+        min_size_pt=None if min_size is None else _length(min_size, path + ("min_size",)),
+        skip_empty_lines=_bool(data.get("skip_empty_lines", False), path + ("skip_empty_lines",)),
+        space_before_pt=_length(data.get("space_before", 0), path + ("space_before",)),
+        space_after_pt=_length(data.get("space_after", 0), path + ("space_after",)),
+        style=style,
+    )
+
+
+# --------------------------------------------------------------------------- from YAML
+
+class _LineMarkingLoader(yaml.SafeLoader):
+    """A SafeLoader that also records the line of every mapping key and list item."""
+
+    def load_with_lines(self) -> tuple[Any, dict[KeyPath, int], list[tuple[KeyPath, int, int]]]:
+        node = self.get_single_node()
+        if node is None:
+            return None, {}, []
+        lines: dict[KeyPath, int] = {(): node.start_mark.line + 1}
+        duplicates: list[tuple[KeyPath, int, int]] = []
+        self._mark(node, (), lines, duplicates, set())
+        return self.construct_document(node), lines, duplicates
+
+    def _mark(self, node: yaml.Node, path: KeyPath, lines: dict, duplicates: list, active: set) -> None:
+        if id(node) in active:  # a recursive alias
+            return
+        active.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = self.construct_object(key_node)
+                line = key_node.start_mark.line + 1
+                if key in first_line:
+                    duplicates.append((path + (key,), line, first_line[key]))
+                first_line.setdefault(key, line)
+                lines[path + (key,)] = line
+                self._mark(value_node, path + (key,), lines, duplicates, active)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines[path + (i,)] = item.start_mark.line + 1
+                self._mark(item, path + (i,), lines, duplicates, active)
+        active.discard(id(node))
+
+
+def _line_of(path: KeyPath, lines: dict[KeyPath, int]) -> int | None:
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+def load_template(path: str | os.PathLike, registry: FontRegistry | None = None) -> Template:
+    """Reads and checks a YAML template; file names in it are relative to its directory."""
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{source}: cannot read template: {getattr(exc, 'strerror', None) or exc}") from exc
+    loader = _LineMarkingLoader(text)
+    try:
+        data, lines, duplicates = loader.load_with_lines()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise TemplateError(f"{source}{line}: YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"{source}: YAML syntax error: {exc}") from None
+    finally:
+        loader.dispose()
+    if duplicates:
+        key_path, line, first = duplicates[0]
+        raise TemplateError(_describe(f"{source}", line, key_path, f"duplicate key (first given on line {first})"))
+    try:
+        return _template_from_data(data, source, path.parent.absolute(), registry or default_registry(),
+                                   default_name=path.stem)
+    except PressrunError as exc:
+        if not hasattr(exc, "key_path"):
+            raise
+        raise _relocated(exc, source, _line_of(exc.key_path, lines)) from exc.__cause__
