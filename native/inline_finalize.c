@@ -6,7 +6,6 @@
  * PrLayout_emit aligns the lines and turns them into glyph items, one per
  * run of glyphs with the same font, size and colour on a line. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,18 +52,6 @@ int32_t PrLayout_describeBlock(const PrLayout *layout, uint32_t block_index, cha
     snprintf(out, out_bytes, "%s %s", named == 1 ? "field" : "text of fields", names);
   }
   return first;
-}
-
-PrStatus PrLayout_blockError(PrLayout *layout, uint32_t block_index, PrError *error,
-                             const char *format, ...) {
-  char what[240];
-  layout->error_field = PrLayout_describeBlock(layout, block_index, what, sizeof what);
-  char reason[256];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(reason, sizeof reason, format, args);
-  va_end(args);
-  return PrError_set(error, PR_ERECORD, "%s %s", what, reason);
 }
 
 static PrStatus reserve_lines(PrLayout *layout, size_t count, PrError *error) {
@@ -186,6 +173,53 @@ static PrStatus truncate_lines(PrLayout *layout, float width_pt, float height_pt
   return PR_OK;
 }
 
+/* The field that most of chars [start, end) come from, or -1 when they are
+ * all literal text: the field an overflow is blamed on. */
+static int32_t dominant_field(const PrLayout *layout, uint32_t start, uint32_t end) {
+  const PrPlan *plan = layout->plan;
+  int32_t best = -1;
+  uint32_t best_count = 0;
+  uint32_t i = start;
+  while (i < end) {
+    /* Chars of one run are contiguous: count a run's stretch at once. */
+    uint32_t run = layout->chars[i].run;
+    uint32_t j = i;
+    while (j < end && layout->chars[j].run == run) j++;
+    int32_t field = plan->runs[run].field;
+    if (field >= 0) {
+      uint32_t count = 0;
+      for (uint32_t k = start; k < end; k++) {
+        count += plan->runs[layout->chars[k].run].field == field ? 1u : 0u;
+      }
+      if (count > best_count) {
+        best = field;
+        best_count = count;
+      }
+    }
+    i = j;
+  }
+  return best;
+}
+
+/* An overflow error that names the field to blame, and the block it is in
+ * when the block has other fields. */
+static PrStatus overflow_error(PrLayout *layout, uint32_t block_index, int32_t culprit,
+                               PrError *error, const char *reason) {
+  char what[240];
+  int32_t first = PrLayout_describeBlock(layout, block_index, what, sizeof what);
+  if (culprit < 0 || culprit == first) {
+    layout->error_field = first;
+    if (culprit >= 0 && strncmp(what, "field ", 6) != 0) {
+      return PrError_set(error, PR_ERECORD, "field '%.60s' (in the %s) %s",
+                         layout->plan->fields[culprit].name, what, reason);
+    }
+    return PrError_set(error, PR_ERECORD, "%s %s", what, reason);
+  }
+  layout->error_field = culprit;
+  return PrError_set(error, PR_ERECORD, "field '%.60s' (in the %s) %s",
+                     layout->plan->fields[culprit].name, what, reason);
+}
+
 PrStatus PrLayout_block(PrLayout *layout, uint32_t block_index,
                         const PrColumn *const *columns, int64_t row, float width_pt,
                         float height_pt, PrError *error) {
@@ -240,16 +274,27 @@ PrStatus PrLayout_block(PrLayout *layout, uint32_t block_index,
     if (spec->overflow == PR_OVERFLOW_SHRINK) {
       snprintf(at_size, sizeof at_size, " even at %.1f pt", (double)(largest_pt * scale));
     }
+    char reason[160];
     if (too_tall) {
-      return PrLayout_blockError(layout, block_index, error,
-                                 "does not fit its box%s (needs %u line%s, room for %u)",
-                                 at_size, layout->line_count,
-                                 layout->line_count == 1 ? "" : "s",
-                                 lines_in_height(layout, height_pt, scale));
+      snprintf(reason, sizeof reason, "does not fit its box%s (needs %u line%s, room for %u)",
+               at_size, layout->line_count, layout->line_count == 1 ? "" : "s",
+               lines_in_height(layout, height_pt, scale));
+      return overflow_error(layout, block_index,
+                            dominant_field(layout, 0, layout->char_count), error, reason);
     }
-    return PrLayout_blockError(layout, block_index, error,
-                               "does not fit its box%s (a line is %.1f pt wide, the box %.1f pt)",
-                               at_size, (double)(widest * scale), (double)width_pt);
+    uint32_t widest_line = 0;
+    for (uint32_t i = 0; i < layout->line_count; i++) {
+      if (layout->lines[i].width_pt >= widest) {
+        widest_line = i;
+        break;
+      }
+    }
+    snprintf(reason, sizeof reason,
+             "does not fit its box%s (a line is %.1f pt wide, the box %.1f pt)", at_size,
+             (double)(widest * scale), (double)width_pt);
+    const PrLayoutLine *line = &layout->lines[widest_line];
+    return overflow_error(layout, block_index, dominant_field(layout, line->start, line->end),
+                          error, reason);
   }
 }
 

@@ -155,15 +155,6 @@ void PrLayout_emit(const PrLayout *layout, uint8_t align, float x_pt,
  * 'a', 'b'", "text block 3") into out; returns its first field or -1. */
 int32_t PrLayout_describeBlock(const PrLayout *layout, uint32_t block, char *out,
                                size_t out_bytes);
-/* Sets error (PR_ERECORD) to "<what> <reason>" (what: PrLayout_describeBlock)
- * and layout->error_field to the block's first field. */
-PrStatus PrLayout_blockError(PrLayout *layout, uint32_t block, PrError *error,
-                             const char *format, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
 /* The composer writing through any PrDocWriter (PrComposer_composePdf is
  * this with the PDF writer's); tests pass a recording writer. */
 PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,

@@ -72,10 +72,10 @@ def test_pages_render_with_ink_where_the_address_is(composed_letters):
     # The address window: 20mm..110mm across, 45mm..75mm down.
     mm = 72 / 25.4
     window = image.crop((int(20 * mm), int(45 * mm), int(110 * mm), int(75 * mm)))
-    dark = sum(1 for value in window.getdata() if value < 128)
+    dark = sum(1 for value in window.tobytes() if value < 128)
     assert dark > 200, "no text rendered in the address window"
     corner = image.crop((width - 40, height - 20, width, height))
-    assert min(corner.getdata()) > 240, "ink in the bottom-right margin"
+    assert min(corner.tobytes()) > 240, "ink in the bottom-right margin"
 
 
 def test_fonts_are_embedded_subsets_with_tounicode(composed_letters, tmp_path):
