@@ -4,8 +4,10 @@
  *   /Fn size Tf        font and size, only when they change
  *   dx dy Td           run origin, relative to the previous run's origin
  *                      (the first Td in a BT is absolute)
- *   [<gggg..>-n<..>]TJ glyph ids as 2-byte hex (Identity-H); -n: the run's
- *                      extra advance after a glyph, in 1/1000 em
+ *   [(gg..)-n(..)]TJ   glyph ids as 2 big-endian bytes each (Identity-H) in
+ *                      a binary literal string: half the bytes of hex, so
+ *                      half the deflate work; ( ) \ and CR are escaped.
+ *                      -n: the run's extra advance after a glyph, 1/1000 em
  *   g rg k / G RG K    fill / stroke colour, only when it changes
  *   w                  line width, only when it changes
  *   x y m x y l S      line
@@ -60,6 +62,19 @@ static inline uint8_t *put_uint(uint8_t *p, uint64_t value) {
   while (n > 0) {
     *p++ = digits[--n];
   }
+  return p;
+}
+
+/* One byte of a literal string: the delimiters and the escape get a
+ * backslash, and so does CR, which a reader would turn into LF. */
+static inline uint8_t *put_string_byte(uint8_t *p, uint8_t byte) {
+  if (byte == '(' || byte == ')' || byte == '\\') {
+    *p++ = '\\';
+  } else if (byte == '\r') {
+    *p++ = '\\';
+    byte = 'r';
+  }
+  *p++ = byte;
   return p;
 }
 
@@ -197,19 +212,18 @@ static PrStatus write_glyphs(PrPdfWriter *writer, ContentState *state,
   state->line_x_c = x_c;
   state->line_y_c = y_c;
 
-  /* Per glyph: at most 4 hex digits plus ">-32768<". */
+  /* Per glyph: two bytes, each escaped at worst, plus ")-32768(". */
   size_t count = item->glyph_count;
   if (!PrBuffer_reserve(out, count * 12 + 8)) {
     return PrBuffer_check(out, error);
   }
-  static const char kHex[] = "0123456789ABCDEF";
   const PrGlyph *glyphs = list->glyphs + item->first_glyph;
   uint8_t *bits = use->glyph_bits;
   uint32_t *codepoints = use->codepoints;
   uint16_t glyph_count = use->glyph_count;
   uint8_t *p = out->data + out->size_bytes;
   *p++ = '[';
-  *p++ = '<';
+  *p++ = '(';
   for (size_t k = 0; k < count; k++) {
     uint16_t id = glyphs[k].id;
     if (id >= glyph_count) {
@@ -220,25 +234,22 @@ static PrStatus write_glyphs(PrPdfWriter *writer, ContentState *state,
     if (codepoints[id] == 0) {
       codepoints[id] = glyphs[k].codepoint;   /* the first code point seen wins */
     }
-    p[0] = (uint8_t)kHex[id >> 12];
-    p[1] = (uint8_t)kHex[(id >> 8) & 15];
-    p[2] = (uint8_t)kHex[(id >> 4) & 15];
-    p[3] = (uint8_t)kHex[id & 15];
-    p += 4;
+    p = put_string_byte(p, (uint8_t)(id >> 8));
+    p = put_string_byte(p, (uint8_t)(id & 0xFF));
     int extra = glyphs[k].extra_milli_em;
     if (extra != 0 && k + 1 < count) {
       /* TJ numbers move left: a wider gap is a negative number. */
-      *p++ = '>';
+      *p++ = ')';
       if (extra > 0) {
         *p++ = '-';
         p = put_uint(p, (uint64_t)extra);
       } else {
         p = put_uint(p, (uint64_t)(-(int64_t)extra));
       }
-      *p++ = '<';
+      *p++ = '(';
     }
   }
-  memcpy(p, ">]TJ\n", 5);
+  memcpy(p, ")]TJ\n", 5);
   p += 5;
   out->size_bytes = (size_t)(p - out->data);
   use->used = true;

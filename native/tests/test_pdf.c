@@ -320,6 +320,37 @@ static int contains(const PrBuffer *buffer, const char *needle) {
   return find_bytes(buffer->data, buffer->size_bytes, needle) != NULL;
 }
 
+static int contains_bytes(const PrBuffer *buffer, const uint8_t *needle, size_t n) {
+  for (size_t i = 0; n <= buffer->size_bytes && i <= buffer->size_bytes - n; i++) {
+    if (memcmp(buffer->data + i, needle, n) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Appends a C string (length 0) or n raw bytes. */
+static void append_bytes(uint8_t *out, size_t *length, const char *bytes, size_t n) {
+  n = n == 0 ? strlen(bytes) : n;
+  memcpy(out + *length, bytes, n);
+  *length += n;
+}
+
+/* A glyph id as the content stream writes it: two bytes, escaped. */
+static void append_glyph_bytes(uint8_t *out, size_t *length, uint16_t id) {
+  uint8_t halves[2] = {(uint8_t)(id >> 8), (uint8_t)(id & 0xFF)};
+  for (int i = 0; i < 2; i++) {
+    uint8_t byte = halves[i];
+    if (byte == '(' || byte == ')' || byte == '\\') {
+      out[(*length)++] = '\\';
+    } else if (byte == '\r') {
+      out[(*length)++] = '\\';
+      byte = 'r';
+    }
+    out[(*length)++] = byte;
+  }
+}
+
 static size_t count_of(const PrBuffer *buffer, const char *needle) {
   size_t count = 0, n = strlen(needle);
   for (size_t i = 0; n <= buffer->size_bytes && i <= buffer->size_bytes - n; i++) {
@@ -576,9 +607,15 @@ static void test_uncompressed(const Fixture *fx, const char *path) {
   check_structure(&copy);
   uint16_t a = PrFont_glyph(fx->regular, 'A'), b = PrFont_glyph(fx->regular, 'B');
   char expected[256];
-  snprintf(expected, sizeof expected, "BT\n/F0 10 Tf\n0 g\n10 80 Td\n[<%04X>-200<%04X>]TJ\n0 -14 Td\n[<",
-           a, b);
-  CHECK(contains(&copy, expected));
+  /* Glyph ids are binary big-endian pairs in literal strings. */
+  uint8_t text_bytes[64];
+  size_t text_length = 0;
+  append_bytes(text_bytes, &text_length, "BT\n/F0 10 Tf\n0 g\n10 80 Td\n[(", 0);
+  append_glyph_bytes(text_bytes, &text_length, a);
+  append_bytes(text_bytes, &text_length, ")-200(", 0);
+  append_glyph_bytes(text_bytes, &text_length, b);
+  append_bytes(text_bytes, &text_length, ")]TJ\n0 -14 Td\n[(", 0);
+  CHECK(contains_bytes(&copy, text_bytes, text_length));
   CHECK(count_of(&copy, " Tf\n") == 2);
   CHECK(contains(&copy, "/F0 12.5 Tf\n0.25 -14 Td\n"));
   CHECK(contains(&copy, "ET\n1 0 0 rg\n5 30 30 10 re f\n0.5 w\n0.25 G\n0 1 m 200 1 l S\n"));
@@ -882,6 +919,59 @@ static void test_large_offsets(const Fixture *fx) {
 }
 
 /* Two runs of the same job give the same bytes (no time, no pointers). */
+/* Glyph ids whose bytes are string delimiters, the escape or CR come out
+ * escaped, so a reader gets the same ids back. */
+static void test_string_escapes(const Fixture *fx) {
+  PrError error;
+  PrPdfWriter *writer = NULL;
+  PrPdfOptions options = {PR_COMPRESSION_NONE, NULL, NULL};
+  CHECK_OK(PrPdfWriter_create(fx->plan, &options, &writer, &error), &error);
+  if (writer == NULL) {
+    return;
+  }
+  PrDocWriter doc;
+  PrPdfWriter_docWriter(writer, &doc);
+  PrDisplayList list;
+  PrDisplayList_init(&list);
+  PrDisplayList_addPage(&list, 200, 100);
+  static const uint16_t ids[] = {0x0028, 0x0029, 0x005C, 0x000D, 0x0D28, 0x000A};
+  const size_t count = sizeof ids / sizeof ids[0];
+  uint32_t first = (uint32_t)list.glyph_count;
+  PrGlyph *glyphs = PrDisplayList_addGlyphs(&list, count);
+  PrItem *item = PrDisplayList_addItem(&list, PR_ITEM_GLYPHS);
+  CHECK(glyphs != NULL && item != NULL);
+  if (glyphs == NULL || item == NULL) {
+    PrPdfWriter_destroy(writer);
+    return;
+  }
+  for (size_t k = 0; k < count; k++) {
+    glyphs[k].id = ids[k];
+    glyphs[k].codepoint = 'a' + (uint32_t)k;
+    glyphs[k].extra_milli_em = 0;
+  }
+  item->resource = fx->f_regular;
+  item->x_pt = 10;
+  item->y_pt = 20;
+  item->size_pt = 10;
+  item->color = gray(0);
+  item->first_glyph = first;
+  item->glyph_count = (uint32_t)count;
+  CHECK_OK(doc.beginDocument(doc.self, 0, &error), &error);
+  CHECK_OK(doc.writePage(doc.self, &list, 0, &error), &error);
+  CHECK_OK(doc.endDocument(doc.self, &error), &error);
+  CHECK_OK(PrPdfWriter_finish(writer, &error), &error);
+  PrBuffer copy;
+  PrBuffer_init(&copy);
+  drain(writer, NULL, &copy);
+  static const uint8_t expected[] = {
+      '[', '(', 0, '\\', '(', 0, '\\', ')', 0, '\\', '\\', 0, '\\', 'r',
+      '\\', 'r', '\\', '(', 0, '\n', ')', ']', 'T', 'J'};
+  CHECK(contains_bytes(&copy, expected, sizeof expected));
+  PrBuffer_free(&copy);
+  PrDisplayList_free(&list);
+  PrPdfWriter_destroy(writer);
+}
+
 static void test_deterministic(const Fixture *fx) {
   PrBuffer copies[2];
   for (int run = 0; run < 2; run++) {
@@ -938,6 +1028,7 @@ int main(int argc, char **argv) {
   test_large_offsets(&fx);
   test_page_tree(&fx, tree_path);
   test_bad_items(&fx);
+  test_string_escapes(&fx);
   test_deterministic(&fx);
   test_cff(cff_path);
   fixture_free(&fx);
