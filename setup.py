@@ -48,8 +48,9 @@ if os.environ.get("PRESSRUN_DEFLATE") != "zlib" and compiles_with("libdeflate.h"
 else:
     print("pressrun: libdeflate not found, using zlib", file=sys.stderr)
 
-extra_compile_args = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-function"]
-extra_link_args = []
+extra_compile_args = ["-std=c11", "-O2", "-pthread", "-Wall", "-Wextra", "-Wno-unused-function"]
+# The PDF writer deflates queued pages on a few threads of its own.
+extra_link_args = ["-pthread"]
 if os.environ.get("PRESSRUN_SANITIZE") == "1":
     flags = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-g", "-O1"]
     extra_compile_args += flags

@@ -47,6 +47,9 @@ def cli() -> None:
 @click.option("--compression", default="fast", show_default=True,
               type=click.Choice(["none", "fast", "small"]),
               help="pressrun's deflate level; the references deflate unless this is 'none'.")
+@click.option("--threads", "thread_counts", multiple=True, type=click.IntRange(1, 8),
+              default=(1, 2), show_default=True,
+              help="pressrun's deflate threads; repeat to run pressrun once per value.")
 @click.option("--seed", default=1, show_default=True)
 @click.option("--batch-size", default=4096, show_default=True, help="Rows per Arrow batch in the data file.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -55,8 +58,8 @@ def cli() -> None:
 @click.option("--keep-output", is_flag=True, help="Keep the PDFs (big jobs write gigabytes).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also save the results as JSON.")
-def letter(records: int, reference: str, reference_records: int, compression: str, seed: int,
-           batch_size: int, out_dir: Path | None, keep_output: bool, json_path: Path | None) -> None:
+def letter(records: int, reference: str, reference_records: int, compression: str,
+           thread_counts: tuple[int, ...], seed: int, batch_size: int, out_dir: Path | None, keep_output: bool, json_path: Path | None) -> None:
     """Compose the demo letter with pressrun and the chosen references."""
     references = list(REFERENCES) if reference == "both" else [] if reference == "none" else [reference]
     work_dir = out_dir or Path(tempfile.mkdtemp(prefix="pressrun-bench-"))
@@ -74,11 +77,14 @@ def letter(records: int, reference: str, reference_records: int, compression: st
                    f"-> {data_path} ({data_path.stat().st_size / 1e6:.0f} MB, not timed)", err=True)
 
     runs = []
-    plan = [("pressrun", records)] + [(name, reference_records) for name in references]
-    for engine, count in plan:
-        out_pdf = work_dir / f"{engine}-{count}.pdf"
-        click.echo(f"running {engine} on {count:,} records ...", err=True)
-        run = run_engine_subprocess(engine, data_path, count, out_pdf, assets_dir, compression)
+    plan = [("pressrun", records, threads) for threads in thread_counts]
+    plan += [(name, reference_records, 1) for name in references]
+    for engine, count, threads in plan:
+        out_pdf = work_dir / f"{engine}-{count}-t{threads}.pdf"
+        label = f"{engine} ({threads} thread{'s' if threads > 1 else ''})" if engine == "pressrun" else engine
+        click.echo(f"running {label} on {count:,} records ...", err=True)
+        run = run_engine_subprocess(engine, data_path, count, out_pdf, assets_dir, compression,
+                                    threads)
         runs.append(run)
         if not keep_output:
             out_pdf.unlink(missing_ok=True)
@@ -89,7 +95,8 @@ def letter(records: int, reference: str, reference_records: int, compression: st
         results = {
             "benchmark": "letter",
             "config": {"records": records, "reference_records": reference_records, "seed": seed,
-                       "batch_size": batch_size, "compression": compression, "input": "arrow-ipc-stream",
+                       "batch_size": batch_size, "compression": compression, "threads": list(thread_counts),
+                       "input": "arrow-ipc-stream",
                        "data_file": str(data_path)},
             "machine": {"python": platform.python_version(), "platform": platform.platform(),
                         "cpus": os.cpu_count(), "pyarrow": pa.__version__},
@@ -110,12 +117,13 @@ def letter(records: int, reference: str, reference_records: int, compression: st
 @click.option("--out", "out_path", required=True, type=click.Path(path_type=Path))
 @click.option("--assets", "assets_dir", required=True, type=click.Path(path_type=Path))
 @click.option("--compression", default="fast")
+@click.option("--threads", default=1, type=int)
 def run_one(engine: str, input_path: Path, records: int, out_path: Path, assets_dir: Path,
-            compression: str) -> None:
+            compression: str, threads: int) -> None:
     """Internal: one engine, one job, in this process; prints one result line."""
-    result = {"engine": engine, "records": records}
+    result = {"engine": engine, "records": records, "threads": threads}
     try:
-        compose = _load_engine(engine, compression, out_path.parent / f"{engine}-reports")
+        compose = _load_engine(engine, compression, out_path.parent / f"{engine}-reports", threads)
     except Exception as error:  # the engine is not built or not importable: say so, exit cleanly
         result["error"] = f"cannot import {engine}: {type(error).__name__}: {error}"
         print(_RESULT_MARK + json.dumps(result), flush=True)
@@ -134,14 +142,15 @@ def run_one(engine: str, input_path: Path, records: int, out_path: Path, assets_
     print(_RESULT_MARK + json.dumps(result), flush=True)
 
 
-def _load_engine(engine: str, compression: str, reports_dir: Path):
+def _load_engine(engine: str, compression: str, reports_dir: Path, threads: int):
     """A function (reader, out_path, assets_dir) -> counts, imported before the clock starts."""
     if engine == "pressrun":
         pressrun = import_pressrun()
 
         def compose_pressrun(reader, out_path, assets_dir):
             job = pressrun.compose(reader, template=assets_dir / "letter.yaml", out=out_path,
-                                   compression=compression, reports_dir=reports_dir)
+                                   compression=compression, reports_dir=reports_dir,
+                                   threads=threads)
             exceptions = job.exceptions if isinstance(job.exceptions, int) else len(job.exceptions)
             return {"records_in": job.records_in, "documents": job.documents, "pages": job.pages,
                     "exceptions": exceptions, "bytes_written": job.bytes_written}
@@ -211,11 +220,12 @@ def write_ipc_stream(path: Path, batches) -> None:
 
 
 def run_engine_subprocess(engine: str, data_path: Path, records: int, out_pdf: Path,
-                          assets_dir: Path, compression: str) -> dict:
+                          assets_dir: Path, compression: str, threads: int = 1) -> dict:
     """Run one engine in a fresh interpreter; its own peak RSS comes from wait4."""
     command = [sys.executable, str(Path(__file__).resolve()), "_run", engine,
                "--input", str(data_path), "--records", str(records), "--out", str(out_pdf),
-               "--assets", str(assets_dir), "--compression", compression]
+               "--assets", str(assets_dir), "--compression", compression,
+               "--threads", str(threads)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     stdout = process.stdout.read()
     process.stdout.close()
@@ -227,6 +237,8 @@ def run_engine_subprocess(engine: str, data_path: Path, records: int, out_pdf: P
                 "error": f"the run exited with status {process.returncode} and no result"}
     run = json.loads(lines[-1][len(_RESULT_MARK):])
     run["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux: kilobytes
+    if engine == "pressrun":
+        run["label"] = f"pressrun/{threads}t"
     if "wall_s" in run:
         wall = run["wall_s"]
         run["pages_per_s"] = run["pages"] / wall
@@ -236,28 +248,27 @@ def run_engine_subprocess(engine: str, data_path: Path, records: int, out_pdf: P
 
 
 def pressrun_ratios(runs: list[dict]) -> dict[str, float]:
-    by_engine = {run["engine"]: run for run in runs if "pages_per_s" in run}
-    if "pressrun" not in by_engine:
-        return {}
-    ours = by_engine["pressrun"]["pages_per_s"]
-    return {name: ours / run["pages_per_s"] for name, run in by_engine.items()
-            if name != "pressrun" and run["pages_per_s"] > 0}
+    """pages/s of each pressrun run over each reference's, keyed 'pressrun/Nt / ref'."""
+    ours = [run for run in runs if run["engine"] == "pressrun" and "pages_per_s" in run]
+    theirs = [run for run in runs if run["engine"] != "pressrun" and run.get("pages_per_s")]
+    return {f"{mine['label']} / {other['engine']}": mine["pages_per_s"] / other["pages_per_s"]
+            for mine in ours for other in theirs}
 
 
 def format_table(runs: list[dict], ratios: dict[str, float]) -> str:
-    header = (f"{'engine':<10} {'records':>9} {'pages':>9} {'wall s':>8} {'cpu s':>8} {'pages/s':>9} "
+    header = (f"{'engine':<12} {'records':>9} {'pages':>9} {'wall s':>8} {'cpu s':>8} {'pages/s':>9} "
               f"{'docs/s':>9} {'MB/s':>7} {'MB out':>8} {'peak RSS MB':>11}")
     lines = [header, "-" * len(header)]
     for run in runs:
         if "error" in run:
-            lines.append(f"{run['engine']:<10} {run['records']:>9,}  error: {run['error']}")
+            lines.append(f"{run.get('label', run['engine']):<12} {run['records']:>9,}  error: {run['error']}")
             continue
         lines.append(
-            f"{run['engine']:<10} {run['records']:>9,} {run['pages']:>9,} {run['wall_s']:>8.2f} "
+            f"{run.get('label', run['engine']):<12} {run['records']:>9,} {run['pages']:>9,} {run['wall_s']:>8.2f} "
             f"{run['cpu_s']:>8.2f} {run['pages_per_s']:>9,.0f} {run['documents_per_s']:>9,.0f} "
             f"{run['mb_per_s']:>7.1f} {run['bytes_written'] / 1e6:>8.1f} {run['peak_rss_mb']:>11.0f}")
     for name, ratio in ratios.items():
-        lines.append(f"pressrun / {name}: {ratio:.1f}x pages/s")
+        lines.append(f"{name}: {ratio:.1f}x pages/s")
     return "\n".join(lines)
 
 

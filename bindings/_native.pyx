@@ -306,7 +306,8 @@ cdef class PdfWriter:
     cdef PrPdfWriter *_writer
     cdef readonly Plan plan
 
-    def __cinit__(self, Plan plan, int compression=1, str title=None, str producer=None):
+    def __cinit__(self, Plan plan, int compression=1, str title=None, str producer=None,
+                  uint32_t deflate_threads=1):
         cdef PrError error
         cdef PrPdfOptions options
         title_bytes = title.encode("utf-8") if title is not None else None
@@ -314,6 +315,7 @@ cdef class PdfWriter:
         options.compression = compression
         options.title = <const char *>title_bytes if title_bytes is not None else NULL
         options.producer = <const char *>producer_bytes if producer_bytes is not None else NULL
+        options.deflate_threads = deflate_threads
         self.plan = plan
         _check(PrPdfWriter_create(plan._plan, &options, &self._writer, &error), &error)
 
@@ -404,9 +406,11 @@ cdef class Composer:
         _check(status, &error)
         cdef size_t count = PrComposer_recordErrorCount(self._composer)
         cdef const PrRecordError *record_error
+        cdef const char *message
         errors = []
         for i in range(count):
             record_error = PrComposer_recordError(self._composer, i)
+            message = record_error.message
             errors.append((record_error.row, record_error.field,
-                           record_error.message.decode("utf-8", "replace")))
+                           message.decode("utf-8", "replace")))
         return first_page, page_count, errors

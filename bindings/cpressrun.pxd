@@ -162,10 +162,12 @@ cdef extern from "pressrun.h" nogil:
         uint8_t compression
         const char *title
         const char *producer
+        uint32_t deflate_threads
 
     PrStatus PrPdfWriter_create(const PrPlan *plan, const PrPdfOptions *options, PrPdfWriter **out,
                                 PrError *error)
     void PrPdfWriter_destroy(PrPdfWriter *writer)
+    PrStatus PrPdfWriter_flush(PrPdfWriter *writer, PrError *error)
     void PrPdfWriter_output(const PrPdfWriter *writer, const uint8_t **data, size_t *size_bytes)
     void PrPdfWriter_consume(PrPdfWriter *writer)
     uint64_t PrPdfWriter_pageCount(const PrPdfWriter *writer)

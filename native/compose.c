@@ -383,6 +383,9 @@ PrStatus PrComposer_composePdf(PrComposer *composer, PrPdfWriter *writer,
   }
   PrDocWriter doc_writer;
   PrPdfWriter_docWriter(writer, &doc_writer);
-  return PrComposer_composeDoc(composer, &doc_writer, schema, batch, field_columns,
-                               field_column_count, out_first_page, out_page_count, error);
+  PR_RETURN_NOT_OK(PrComposer_composeDoc(composer, &doc_writer, schema, batch, field_columns,
+                                         field_column_count, out_first_page, out_page_count,
+                                         error));
+  /* The batch's pages reach the output now, as the caller expects. */
+  return PrPdfWriter_flush(writer, error);
 }

@@ -314,6 +314,13 @@ PrStatus PrPdfWriter_create(const PrPlan *plan, const PrPdfOptions *options,
   }
   writer->plan = plan;
   writer->compression = compression;
+  uint32_t threads = options != NULL ? options->deflate_threads : 1;
+  writer->deflate_threads = threads < 1 ? 1 : (threads > PR_PDF_MAX_LANES ? PR_PDF_MAX_LANES
+                                                                          : threads);
+  PrBuffer_init(&writer->pending_content);
+  for (uint32_t l = 0; l < PR_PDF_MAX_LANES; l++) {
+    PrBuffer_init(&writer->lane_packed[l]);
+  }
   PrBuffer_init(&writer->out);
   PrBuffer_init(&writer->content);
   PrBuffer_init(&writer->packed);
@@ -362,6 +369,7 @@ void PrPdfWriter_destroy(PrPdfWriter *writer) {
     return;
   }
   PrPdfFonts_free(writer);
+  PrPdfPending_free(writer);
   PrDeflater_destroy(writer->deflater);
   PrDeflater_destroy(writer->deflater_small);
   PrBuffer_free(&writer->out);
@@ -377,6 +385,11 @@ void PrPdfWriter_destroy(PrPdfWriter *writer) {
   free(writer->title);
   free(writer->producer);
   free(writer);
+}
+
+PrStatus PrPdfWriter_flush(PrPdfWriter *writer, PrError *error) {
+  PR_RETURN_NOT_OK(PrPdfFile_checkUsable(writer, "flush", error));
+  return PrPdfPending_flush(writer, error);
 }
 
 void PrPdfWriter_output(const PrPdfWriter *writer, const uint8_t **data,
@@ -479,7 +492,10 @@ PrStatus PrPdfWriter_finish(PrPdfWriter *writer, PrError *error) {
     return PrError_set(error, PR_EINVAL, "pdf: finish called inside a document "
                                          "(endDocument missing)");
   }
-  PrStatus status = PrPdfFonts_writeAll(writer, error);
+  PrStatus status = PrPdfPending_flush(writer, error);
+  if (status == PR_OK) {
+    status = PrPdfFonts_writeAll(writer, error);
+  }
   if (status == PR_OK) {
     status = PrPdfPage_writeResources(writer, error);
   }

@@ -15,6 +15,7 @@
 #include "doc_writer.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 PrPdfForm *PrPdfPage_findForm(PrPdfWriter *writer, uint32_t key) {
   for (uint32_t i = 0; i < writer->form_count; i++) {
@@ -92,25 +93,36 @@ static PrStatus write_page(PrPdfWriter *writer, const PrDisplayList *list, uint3
     PR_RETURN_NOT_OK(PrPdfFile_newId(writer, &leaf_id, error));
     writer->leaf_ids[writer->leaf_count++] = leaf_id;
   }
-  uint32_t page_id, content_id;
-  PR_RETURN_NOT_OK(PrPdfFile_newId(writer, &page_id, error));
-  PR_RETURN_NOT_OK(PrPdfFile_newId(writer, &content_id, error));
-  PR_RETURN_NOT_OK(PrPdfFile_writeStream(writer, content_id, NULL, writer->content.data,
+  PrPdfPendingPage entry;
+  memset(&entry, 0, sizeof entry);
+  entry.leaf_id = writer->leaf_ids[writer->leaf_count - 1];
+  entry.width_pt = list->pages[page].width_pt;
+  entry.height_pt = list->pages[page].height_pt;
+  PR_RETURN_NOT_OK(PrPdfFile_newId(writer, &entry.page_id, error));
+  PR_RETURN_NOT_OK(PrPdfFile_newId(writer, &entry.content_id, error));
+  writer->page_ids[writer->page_count++] = entry.page_id;
+  if (writer->deflate_threads > 1 && writer->deflater != NULL) {
+    return PrPdfPending_add(writer, &entry, writer->content.data, writer->content.size_bytes,
+                            error);
+  }
+  PR_RETURN_NOT_OK(PrPdfFile_writeStream(writer, entry.content_id, NULL, writer->content.data,
                                          writer->content.size_bytes, PR_PDF_STREAM_FAST,
                                          error));
+  PrPdfPage_writeObject(writer, &entry);
+  return PrBuffer_check(&writer->out, error);
+}
+
+void PrPdfPage_writeObject(PrPdfWriter *writer, const PrPdfPendingPage *page) {
   PrBuffer *out = &writer->out;
-  PrPdfFile_beginObject(writer, page_id);
+  PrPdfFile_beginObject(writer, page->page_id);
   PrBuffer_append(out, "<</Type/Page/Parent ", 20);
-  PrBuffer_appendInt(out, writer->leaf_ids[writer->leaf_count - 1]);
+  PrBuffer_appendInt(out, page->leaf_id);
   PrBuffer_append(out, " 0 R/MediaBox", 13);
-  append_box(out, list->pages[page].width_pt, list->pages[page].height_pt);
+  append_box(out, page->width_pt, page->height_pt);
   PrBuffer_append(out, "/Resources 3 0 R/Contents ", 26);
-  PrBuffer_appendInt(out, content_id);
+  PrBuffer_appendInt(out, page->content_id);
   PrBuffer_append(out, " 0 R>>", 6);
   PrPdfFile_endObject(writer);
-  PR_RETURN_NOT_OK(PrBuffer_check(out, error));
-  writer->page_ids[writer->page_count++] = page_id;
-  return PR_OK;
 }
 
 static PrStatus define_form(PrPdfWriter *writer, uint32_t key, const PrDisplayList *list,

@@ -7,6 +7,7 @@
  *   pdf_image.c    image XObjects
  *   pdf_page.c     pages, forms, the resource dictionary, the page tree,
  *                  the PrDocWriter implementation
+ *   pdf_pending.c  page streams queued for deflating on several threads
  *
  * Object numbers: 1 catalog, 2 page tree root, 3 the one resource
  * dictionary every page and form points at, 4 info; the rest in the order
@@ -64,6 +65,20 @@ typedef struct PrPdfFontUse {
   uint32_t object_id;       /* Type0 font, set when written at finish */
 } PrPdfFontUse;
 
+/* Most deflate threads a writer uses, and the queued content that forces a
+ * flush (about 3,000 letter pages). */
+#define PR_PDF_MAX_LANES 8
+#define PR_PDF_PENDING_BYTES ((size_t)16 << 20)
+
+/* A page written except for its content stream and page object. */
+typedef struct PrPdfPendingPage {
+  uint32_t page_id, content_id, leaf_id;
+  float width_pt, height_pt;
+  size_t content_offset, content_bytes;   /* in writer->pending_content */
+  size_t packed_offset, packed_bytes;     /* in writer->lane_packed[lane] */
+  uint8_t lane;
+} PrPdfPendingPage;
+
 typedef struct PrPdfForm {
   uint32_t key;
   uint32_t object_id;
@@ -102,6 +117,13 @@ struct PrPdfWriter {
   PrBuffer content;         /* one page's operators */
   PrBuffer packed;          /* one stream's compressed bytes */
   PrBuffer scratch;         /* dictionaries and font programs at finish */
+
+  uint32_t deflate_threads; /* 1: pages deflated as written; more: queued */
+  PrPdfPendingPage *pending;
+  size_t pending_count, pending_capacity;
+  PrBuffer pending_content;  /* the queued pages' operators, back to back */
+  PrDeflater *lane_deflaters[PR_PDF_MAX_LANES];  /* [0] unused: lane 0 has `deflater` */
+  PrBuffer lane_packed[PR_PDF_MAX_LANES];
 
   bool in_document;
   bool finished;
@@ -155,5 +177,15 @@ PrPdfForm *PrPdfPage_findForm(PrPdfWriter *writer, uint32_t key);
 /* Writes the resource dictionary and the page tree. */
 PrStatus PrPdfPage_writeTree(PrPdfWriter *writer, PrError *error);
 PrStatus PrPdfPage_writeResources(PrPdfWriter *writer, PrError *error);
+/* Writes the /Type/Page object of a page whose content is already written. */
+void PrPdfPage_writeObject(PrPdfWriter *writer, const PrPdfPendingPage *page);
+
+/* ---- pdf_pending.c ---- */
+/* Queues a page (ids set, content copied); flushes when the queue is full. */
+PrStatus PrPdfPending_add(PrPdfWriter *writer, const PrPdfPendingPage *page,
+                          const uint8_t *content, size_t content_bytes, PrError *error);
+/* Deflates the queued pages (deflate_threads at once) and writes them. */
+PrStatus PrPdfPending_flush(PrPdfWriter *writer, PrError *error);
+void PrPdfPending_free(PrPdfWriter *writer);
 
 #endif

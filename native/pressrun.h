@@ -276,12 +276,18 @@ typedef struct PrPdfOptions {
   uint8_t compression;      /* PrCompression */
   const char *title;        /* Info /Title, may be NULL (copied) */
   const char *producer;     /* Info /Producer, may be NULL (copied) */
+  uint32_t deflate_threads; /* 0, 1: each page deflated as it is written;
+                               n (at most 8): pages queued and deflated n at
+                               a time at each flush. Same bytes either way. */
 } PrPdfOptions;
 
 PrStatus PrPdfWriter_create(const PrPlan *plan, const PrPdfOptions *options,
                             PrPdfWriter **out, PrError *error);
 void PrPdfWriter_destroy(PrPdfWriter *writer);
-/* Bytes produced and not yet consumed. */
+/* Deflates and writes the queued pages (deflate_threads > 1); the
+ * composer calls it at the end of every batch, finish calls it too. */
+PrStatus PrPdfWriter_flush(PrPdfWriter *writer, PrError *error);
+/* Bytes produced and not yet consumed (queued pages are not produced). */
 void PrPdfWriter_output(const PrPdfWriter *writer, const uint8_t **data,
                         size_t *size_bytes);
 void PrPdfWriter_consume(PrPdfWriter *writer);

@@ -40,7 +40,9 @@ rm -rf "$asan_dir" && mkdir -p "$asan_dir"
 cp -r engine/pressrun "$asan_dir/"
 PRESSRUN_SANITIZE=1 python setup.py --quiet build_ext --build-lib "$asan_dir" --build-temp "$asan_dir/tmp"
 PYTHONPATH="$asan_dir" \
-LD_PRELOAD="$(gcc -print-file-name=libasan.so)" \
+# libstdc++ is preloaded too: ASan's __cxa_throw interceptor needs it from
+# the start, or the first C++ exception in pikepdf (qpdf) aborts the process.
+LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libstdc++.so)" \
 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 PRESSRUN_EXPECT_SANITIZED=1 \

@@ -124,6 +124,22 @@ def test_two_runs_give_identical_bytes(demo_dir, letters, tmp_path):
     assert first.read_bytes() == second.read_bytes()
 
 
+def test_deflate_threads_do_not_change_the_bytes(demo_dir, letters, tmp_path):
+    outputs = []
+    for threads in (1, 3):
+        out = tmp_path / f"t{threads}.pdf"
+        # Small batches: several flushes, each split over the threads.
+        report = pressrun.compose(letters, template=demo_dir / "letter.yaml", out=out,
+                                  threads=threads, batch_size=7)
+        assert report.pages == len(letters)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert_valid_pdf(tmp_path / "t3.pdf")
+    with pytest.raises(ValueError, match="threads"):
+        pressrun.compose(letters, template=demo_dir / "letter.yaml", out=tmp_path / "x.pdf",
+                         threads=0)
+
+
 @pytest.mark.parametrize("compression", ["none", "fast", "small"])
 def test_every_compression_gives_a_valid_pdf(demo_dir, letters, tmp_path, compression):
     out = tmp_path / f"{compression}.pdf"

@@ -76,8 +76,11 @@ def main() -> None:
 @click.option("--key", "key_fields", multiple=True,
               help="A field that identifies a record in the reports (repeatable), e.g. --key customer_id.")
 @click.option("--batch-size", default=2048, show_default=True, help="Records per native batch.")
+@click.option("--threads", type=click.IntRange(1, 8), default=None,
+              help="Threads that deflate page streams [default: cores available, at most 4]. "
+                   "The output is the same whatever the number.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
-def compose(data, template, out, compression, key_fields, batch_size, quiet):
+def compose(data, template, out, compression, key_fields, batch_size, threads, quiet):
     """Compose every record of DATA (Parquet, Arrow, CSV, JSON lines) into one PDF.
 
     Records that cannot be composed (a missing required field, a character no
@@ -93,7 +96,8 @@ def compose(data, template, out, compression, key_fields, batch_size, quiet):
     try:
         with _ProgressBar(_record_count(data), quiet) as bar:
             report = compose_job(data, template, out, compression=compression,
-                                 key_fields=key_fields, batch_size=batch_size, progress=bar)
+                                 key_fields=key_fields, batch_size=batch_size, progress=bar,
+                                 threads=threads)
     except PressrunError as exc:
         _fail(exc)
     click.echo(report.summary())

@@ -94,6 +94,7 @@ def compose(
     reports_dir: "str | os.PathLike | None" = None,
     title: Optional[str] = None,
     progress: Optional[Callable[[Progress], None]] = None,
+    threads: Optional[int] = None,
 ) -> JobReport:
     """Composes every record of `source` with `template` into one PDF at `out`.
 
@@ -101,6 +102,10 @@ def compose(
     PyCapsule producer (polars, duckdb). Records that cannot be composed go to
     the exception report (`<out>.exceptions.parquet` and `.csv`) and the job
     goes on. Returns the JobReport; raises if the counts do not reconcile.
+
+    threads: how many threads deflate the page streams (default: the cores
+    this process may use, at most 4). The output is the same bytes whatever
+    the number.
     """
     started = time.perf_counter()
     if compression not in _COMPRESSION:
@@ -117,7 +122,8 @@ def compose(
     out_path, sink, temporary = _open_sink(out)
     report_base = _report_base(out_path, reports_dir)
     writer = _native.PdfWriter(compiled.plan, _COMPRESSION[compression],
-                               title=title or template.name, producer="pressrun")
+                               title=title or template.name, producer="pressrun",
+                               deflate_threads=_deflate_threads(threads))
     composer = _native.Composer(compiled.plan)
     exceptions = ExceptionReport()
     index = DocumentIndex(report_base.with_name(report_base.name + ".documents.parquet"))
@@ -171,6 +177,18 @@ def compose(
     report.reconcile()
     report.write_json(Path(report.outputs["report"]))
     return report
+
+
+def _deflate_threads(threads: Optional[int]) -> int:
+    if threads is None:
+        try:
+            available = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            available = os.cpu_count() or 1
+        return max(1, min(4, available))
+    if not isinstance(threads, int) or threads < 1 or threads > 8:
+        raise ValueError(f"threads must be an integer from 1 to 8, got {threads!r}")
+    return threads
 
 
 def _open_sink(out):

@@ -484,7 +484,7 @@ static void build_page(const Fixture *fx, PrDisplayList *list, int document, int
 static void test_main_file(const Fixture *fx, const char *path) {
   PrError error;
   PrPdfWriter *writer = NULL;
-  PrPdfOptions options = {PR_COMPRESSION_FAST, "Relev\xC3\xA9 \xE2\x82\xAC (test)", NULL};
+  PrPdfOptions options = {PR_COMPRESSION_FAST, "Relev\xC3\xA9 \xE2\x82\xAC (test)", NULL, 1};
   CHECK_OK(PrPdfWriter_create(fx->plan, &options, &writer, &error), &error);
   if (writer == NULL) {
     return;
@@ -577,7 +577,7 @@ static void test_main_file(const Fixture *fx, const char *path) {
 static void test_uncompressed(const Fixture *fx, const char *path) {
   PrError error;
   PrPdfWriter *writer = NULL;
-  PrPdfOptions options = {PR_COMPRESSION_NONE, "Q1 (draft) \\ x", "unit test"};
+  PrPdfOptions options = {PR_COMPRESSION_NONE, "Q1 (draft) \\ x", "unit test", 1};
   CHECK_OK(PrPdfWriter_create(fx->plan, &options, &writer, &error), &error);
   if (writer == NULL) {
     return;
@@ -650,7 +650,7 @@ static void test_uncompressed(const Fixture *fx, const char *path) {
 static void test_page_tree(const Fixture *fx, const char *path) {
   PrError error;
   PrPdfWriter *writer = NULL;
-  PrPdfOptions options = {PR_COMPRESSION_FAST, NULL, NULL};
+  PrPdfOptions options = {PR_COMPRESSION_FAST, NULL, NULL, 1};
   CHECK_OK(PrPdfWriter_create(fx->plan, &options, &writer, &error), &error);
   if (writer == NULL) {
     return;
@@ -815,7 +815,7 @@ static void test_bad_items(const Fixture *fx) {
   CHECK_OK(PrPlan_create(100, 100, &unfinished, &error), &error);
   CHECK(PrPdfWriter_create(unfinished, NULL, &writer, &error) == PR_EINVAL && writer == NULL);
   PrPlan_destroy(unfinished);
-  PrPdfOptions bad = {9, NULL, NULL};
+  PrPdfOptions bad = {9, NULL, NULL, 1};
   CHECK(PrPdfWriter_create(fx->plan, &bad, &writer, &error) == PR_EINVAL && writer == NULL);
 }
 
@@ -919,12 +919,66 @@ static void test_large_offsets(const Fixture *fx) {
 }
 
 /* Two runs of the same job give the same bytes (no time, no pointers). */
+/* The same pages with pages deflated as written and with four deflate
+ * threads: the same bytes, and queued pages reach the output only at a
+ * flush. */
+static void write_many(const Fixture *fx, uint32_t threads, PrBuffer *copy) {
+  PrError error;
+  PrPdfWriter *writer = NULL;
+  PrPdfOptions options = {PR_COMPRESSION_FAST, NULL, NULL, threads};
+  CHECK_OK(PrPdfWriter_create(fx->plan, &options, &writer, &error), &error);
+  if (writer == NULL) {
+    return;
+  }
+  PrDocWriter doc;
+  PrPdfWriter_docWriter(writer, &doc);
+  PrDisplayList list;
+  PrDisplayList_init(&list);
+  build_form(fx, &list);
+  CHECK_OK(doc.defineForm(doc.self, 0, &list, 0, &error), &error);
+  for (int d = 0; d < 300; d++) {
+    PrDisplayList_reset(&list);
+    build_page(fx, &list, d, 1 + d % 2);
+    CHECK_OK(doc.beginDocument(doc.self, d, &error), &error);
+    CHECK_OK(doc.writePage(doc.self, &list, 0, &error), &error);
+    CHECK_OK(doc.endDocument(doc.self, &error), &error);
+    if (d % 97 == 96) {
+      const uint8_t *data;
+      size_t before, after;
+      PrPdfWriter_output(writer, &data, &before);
+      CHECK_OK(PrPdfWriter_flush(writer, &error), &error);
+      PrPdfWriter_output(writer, &data, &after);
+      CHECK(threads > 1 ? after > before : after == before);
+      drain(writer, NULL, copy);
+    }
+  }
+  CHECK(PrPdfWriter_pageCount(writer) == 300);
+  CHECK_OK(PrPdfWriter_finish(writer, &error), &error);
+  drain(writer, NULL, copy);
+  check_structure(copy);
+  CHECK(count_of(copy, "/Type/Page/Parent") == 300);
+  PrDisplayList_free(&list);
+  PrPdfWriter_destroy(writer);
+}
+
+static void test_deflate_threads(const Fixture *fx) {
+  PrBuffer one, four;
+  PrBuffer_init(&one);
+  PrBuffer_init(&four);
+  write_many(fx, 1, &one);
+  write_many(fx, 4, &four);
+  CHECK(one.size_bytes > 10000 && one.size_bytes == four.size_bytes &&
+        memcmp(one.data, four.data, one.size_bytes) == 0);
+  PrBuffer_free(&one);
+  PrBuffer_free(&four);
+}
+
 /* Glyph ids whose bytes are string delimiters, the escape or CR come out
  * escaped, so a reader gets the same ids back. */
 static void test_string_escapes(const Fixture *fx) {
   PrError error;
   PrPdfWriter *writer = NULL;
-  PrPdfOptions options = {PR_COMPRESSION_NONE, NULL, NULL};
+  PrPdfOptions options = {PR_COMPRESSION_NONE, NULL, NULL, 1};
   CHECK_OK(PrPdfWriter_create(fx->plan, &options, &writer, &error), &error);
   if (writer == NULL) {
     return;
@@ -1029,6 +1083,7 @@ int main(int argc, char **argv) {
   test_page_tree(&fx, tree_path);
   test_bad_items(&fx);
   test_string_escapes(&fx);
+  test_deflate_threads(&fx);
   test_deterministic(&fx);
   test_cff(cff_path);
   fixture_free(&fx);
