@@ -324,13 +324,25 @@ cdef class PdfWriter:
             PrPdfWriter_destroy(self._writer)
 
     def take_output(self):
-        """The bytes produced since the last call."""
+        """The bytes produced since the last call, as a bytes copy."""
         cdef const uint8_t *data
         cdef size_t size
         PrPdfWriter_output(self._writer, &data, &size)
         chunk = data[:size] if size > 0 else b""
         PrPdfWriter_consume(self._writer)
         return chunk
+
+    def write_output(self, sink):
+        """Writes the bytes produced since the last call to `sink` (anything
+        with write()) straight from the native buffer, without a copy: the
+        end of a big file (page tree, xref) is tens of megabytes."""
+        cdef const uint8_t *data
+        cdef size_t size
+        PrPdfWriter_output(self._writer, &data, &size)
+        if size > 0:
+            sink.write(<const uint8_t[:size]> data)
+        PrPdfWriter_consume(self._writer)
+        return size
 
     @property
     def page_count(self):

@@ -493,6 +493,10 @@ PrStatus PrPdfWriter_finish(PrPdfWriter *writer, PrError *error) {
                                          "(endDocument missing)");
   }
   PrStatus status = PrPdfPending_flush(writer, error);
+  /* No page comes after finish: the queue's buffers go before the page tree
+   * and xref, the largest things a big file ends with, are built. */
+  PrPdfPending_free(writer);
+  PrBuffer_free(&writer->content);
   if (status == PR_OK) {
     status = PrPdfFonts_writeAll(writer, error);
   }

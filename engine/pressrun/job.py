@@ -125,7 +125,9 @@ def compose(
                                title=title or template.name, producer="pressrun",
                                deflate_threads=_deflate_threads(threads))
     composer = _native.Composer(compiled.plan)
-    exceptions = ExceptionReport()
+    exceptions_parquet = report_base.with_name(report_base.name + ".exceptions.parquet")
+    exceptions_csv = report_base.with_name(report_base.name + ".exceptions.csv")
+    exceptions = ExceptionReport(exceptions_parquet, exceptions_csv)
     index = DocumentIndex(report_base.with_name(report_base.name + ".documents.parquet"))
     report = JobReport(output=str(out_path) if out_path else "")
     try:
@@ -133,12 +135,13 @@ def compose(
             schema_capsule, array_capsule = batch.__arrow_c_array__()
             first_pages, page_counts, errors = composer.compose_pdf(
                 writer, schema_capsule, array_capsule, field_columns)
-            sink.write(writer.take_output())
+            writer.write_output(sink)
             keys = _keys(batch, key_fields)
             records = np.arange(report.records_in, report.records_in + batch.num_rows, dtype=np.int64)
             for row, field_index, message in errors:
                 field_name = compiled.field_names[field_index] if field_index >= 0 else ""
                 exceptions.add(RecordException(int(records[row]), keys[row].as_py(), field_name, message))
+            exceptions.flush()
             composed = page_counts > 0
             index.add_batch(records[composed], keys.filter(pa.array(composed)),
                             first_pages[composed], page_counts[composed])
@@ -153,20 +156,19 @@ def compose(
                 if used:
                     writer.set_font_program(plan_font.index, subset_cff(plan_font.path, used), 3)
         writer.finish()
-        sink.write(writer.take_output())
+        writer.write_output(sink)
     except BaseException:
         index.close()
+        exceptions.close()
         _abandon(sink, temporary)
         raise
     index.close()
+    exceptions.close()
     _close_sink(sink, temporary, out_path)
 
     report.exceptions = len(exceptions)
     report.bytes_written = writer.bytes_written
     report.elapsed_s = time.perf_counter() - started
-    exceptions_parquet = report_base.with_name(report_base.name + ".exceptions.parquet")
-    exceptions_csv = report_base.with_name(report_base.name + ".exceptions.csv")
-    exceptions.write(exceptions_parquet, exceptions_csv)
     report.outputs = {
         "pdf": str(out_path) if out_path else "",
         "documents": str(index.path),

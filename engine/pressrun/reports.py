@@ -28,30 +28,44 @@ class RecordException:
 
 
 class ExceptionReport:
-    """Records that could not be composed, written as Parquet and CSV."""
+    """Records that could not be composed, streamed to Parquet and CSV.
 
-    def __init__(self) -> None:
-        self.rows: list[RecordException] = []
+    Rows are written batch by batch (`flush`), so a job with many bad
+    records keeps flat memory too."""
+
+    SCHEMA = pa.schema([("record", pa.int64()), ("key", pa.string()),
+                        ("field", pa.string()), ("reason", pa.string())])
+
+    def __init__(self, parquet_path: Path, csv_path: Path) -> None:
+        self.parquet_path, self.csv_path = parquet_path, csv_path
+        self._pending: list[RecordException] = []
+        self._count = 0
+        self._parquet = pq.ParquetWriter(parquet_path, self.SCHEMA)
+        self._csv_file = open(csv_path, "w", newline="", encoding="utf-8")
+        self._csv = csv.writer(self._csv_file)
+        self._csv.writerow(EXCEPTION_SCHEMA_FIELDS)
 
     def add(self, exception: RecordException) -> None:
-        self.rows.append(exception)
+        self._pending.append(exception)
+        self._count += 1
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return self._count
 
-    def table(self) -> pa.Table:
-        columns = {name: [getattr(row, name) for row in self.rows] for name in EXCEPTION_SCHEMA_FIELDS}
-        schema = pa.schema([("record", pa.int64()), ("key", pa.string()),
-                            ("field", pa.string()), ("reason", pa.string())])
-        return pa.table(columns, schema=schema)
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        columns = {name: [getattr(row, name) for row in self._pending]
+                   for name in EXCEPTION_SCHEMA_FIELDS}
+        self._parquet.write_table(pa.table(columns, schema=self.SCHEMA))
+        for row in self._pending:
+            self._csv.writerow([row.record, row.key, row.field, row.reason])
+        self._pending.clear()
 
-    def write(self, parquet_path: Path, csv_path: Path) -> None:
-        pq.write_table(self.table(), parquet_path)
-        with open(csv_path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(EXCEPTION_SCHEMA_FIELDS)
-            for row in self.rows:
-                writer.writerow([row.record, row.key, row.field, row.reason])
+    def close(self) -> None:
+        self.flush()
+        self._parquet.close()
+        self._csv_file.close()
 
 
 class DocumentIndex:
