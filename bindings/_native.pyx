@@ -152,8 +152,10 @@ cdef class Plan:
         _check(PrPlan_addStyle(self._plan, &spec, &index, &error), &error)
         return index
 
-    def add_field(self, str name, bint required=True, fmt=None):
-        """fmt: None or an object with decimals, thousands, decimal, prefix, suffix, date."""
+    def add_field(self, str name, bint required=True, fmt=None, *, int kind=0, list_field=None):
+        """fmt: None or an object with decimals, thousands, decimal, prefix, suffix, date.
+        kind: 0 a value, 1 a list<struct> (table rows), 2 page number, 3 page count.
+        list_field: for a field of a table's rows, the plan index of its list field."""
         cdef PrError error
         cdef PrFieldSpec spec
         cdef uint32_t index
@@ -161,6 +163,10 @@ cdef class Plan:
         name_bytes = name.encode("utf-8")
         spec.name = name_bytes
         spec.required = required
+        spec.kind = kind
+        if list_field is not None:
+            spec.is_item = True
+            spec.list_field = list_field
         spec.format.decimals = -1
         _copy_text(spec.format.decimal, 8, ".", "decimal mark")
         if fmt is not None:
@@ -215,6 +221,75 @@ cdef class Plan:
         cdef uint32_t index
         _check(PrPlan_addFrame(self._plan, x_pt, y_pt, width_pt, height_pt, &index, &error), &error)
         return index
+
+    def select_master(self, uint32_t role):
+        """0: the first page, 1: the pages that continue it, 2: the back page."""
+        cdef PrError error
+        _check(PrPlan_selectMaster(self._plan, role, &error), &error)
+
+    def add_flow_frame(self, float x_pt, float y_pt, float width_pt, float height_pt):
+        cdef PrError error
+        _check(PrPlan_addFlowFrame(self._plan, x_pt, y_pt, width_pt, height_pt, &error), &error)
+
+    def add_flow(self, int kind, uint32_t index=0, *, float space_pt=0, int when_field=-1,
+                 str when_text=None, bint keep_together=False, bint keep_with_next=False,
+                 int orphans=2, int widows=2):
+        """kind: 1 block, 2 table, 3 space, 4 page break."""
+        cdef PrError error
+        cdef PrFlowSpec spec
+        memset(&spec, 0, sizeof(spec))
+        when_bytes = when_text.encode("utf-8") if when_text is not None else None
+        spec.kind = kind
+        spec.index = index
+        spec.space_pt = space_pt
+        spec.when_field = when_field
+        spec.when_text = <const char *>when_bytes if when_bytes is not None else NULL
+        spec.keep_together = keep_together
+        spec.keep_with_next = keep_with_next
+        spec.orphans = orphans
+        spec.widows = widows
+        _check(PrPlan_addFlow(self._plan, &spec, &error), &error)
+
+    def add_table(self, uint32_t list_field, padding_pt, *, zebra=None, float header_rule_pt=0,
+                  header_rule=None, float footer_rule_pt=0, footer_rule=None, int empty_block=-1,
+                  int carried_label_block=-1, int brought_label_block=-1,
+                  int carry_value_block=-1, int carry_label_column=-1,
+                  int carry_value_column=-1):
+        """padding_pt: (top, right, bottom, left). Colours: pressrun.units.Color or None."""
+        cdef PrError error
+        cdef PrTableSpec spec
+        cdef uint32_t index
+        memset(&spec, 0, sizeof(spec))
+        spec.list_field = list_field
+        for i in range(4):
+            spec.padding_pt[i] = padding_pt[i]
+        if zebra is not None:
+            spec.has_zebra = True
+            spec.zebra = _color(zebra)
+        spec.header_rule_pt = header_rule_pt
+        if header_rule is not None:
+            spec.header_rule = _color(header_rule)
+        spec.footer_rule_pt = footer_rule_pt
+        if footer_rule is not None:
+            spec.footer_rule = _color(footer_rule)
+        spec.empty_block = empty_block
+        spec.carried_label_block = carried_label_block
+        spec.brought_label_block = brought_label_block
+        spec.carry_value_block = carry_value_block
+        spec.carry_label_column = carry_label_column
+        spec.carry_value_column = carry_value_column
+        _check(PrPlan_addTable(self._plan, &spec, &index, &error), &error)
+        return index
+
+    def add_table_column(self, uint32_t table, float width_pt, *, int header_block=-1,
+                         int cell_block=-1, int footer_block=-1):
+        cdef PrError error
+        cdef PrTableColumnSpec spec
+        spec.width_pt = width_pt
+        spec.header_block = header_block
+        spec.cell_block = cell_block
+        spec.footer_block = footer_block
+        _check(PrPlan_addTableColumn(self._plan, table, &spec, &error), &error)
 
     def add_block(self, *, int frame=-1, float x_pt=0, float y_pt=0, float width_pt=0,
                   float height_pt=0, float space_before_pt=0, float space_after_pt=0,

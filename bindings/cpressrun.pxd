@@ -91,6 +91,42 @@ cdef extern from "pressrun.h" nogil:
         const char *name
         bint required
         PrFormatSpec format
+        uint8_t kind
+        bint is_item
+        uint32_t list_field
+
+    ctypedef struct PrFlowSpec:
+        uint8_t kind
+        uint32_t index
+        float space_pt
+        int32_t when_field
+        const char *when_text
+        bint keep_together
+        bint keep_with_next
+        uint8_t orphans
+        uint8_t widows
+
+    ctypedef struct PrTableSpec:
+        uint32_t list_field
+        float padding_pt[4]
+        bint has_zebra
+        PrColor zebra
+        float header_rule_pt
+        PrColor header_rule
+        float footer_rule_pt
+        PrColor footer_rule
+        int32_t empty_block
+        int32_t carried_label_block
+        int32_t brought_label_block
+        int32_t carry_value_block
+        int32_t carry_label_column
+        int32_t carry_value_column
+
+    ctypedef struct PrTableColumnSpec:
+        float width_pt
+        int32_t header_block
+        int32_t cell_block
+        int32_t footer_block
 
     ctypedef struct PrBlockSpec:
         int32_t frame
@@ -151,6 +187,14 @@ cdef extern from "pressrun.h" nogil:
     PrStatus PrPlan_addLine(PrPlan *plan, const PrLineSpec *spec, PrError *error)
     PrStatus PrPlan_addRect(PrPlan *plan, const PrRectSpec *spec, PrError *error)
     PrStatus PrPlan_placeImage(PrPlan *plan, const PrPlacementSpec *spec, PrError *error)
+    PrStatus PrPlan_selectMaster(PrPlan *plan, uint32_t role, PrError *error)
+    PrStatus PrPlan_addFlowFrame(PrPlan *plan, float x_pt, float y_pt, float width_pt,
+                                 float height_pt, PrError *error)
+    PrStatus PrPlan_addFlow(PrPlan *plan, const PrFlowSpec *spec, PrError *error)
+    PrStatus PrPlan_addTable(PrPlan *plan, const PrTableSpec *spec, uint32_t *out_index,
+                             PrError *error)
+    PrStatus PrPlan_addTableColumn(PrPlan *plan, uint32_t table, const PrTableColumnSpec *spec,
+                                   PrError *error)
     PrStatus PrPlan_finish(PrPlan *plan, PrError *error)
     uint32_t PrPlan_fieldCount(const PrPlan *plan)
     uint32_t PrPlan_fontCount(const PrPlan *plan)

@@ -1,32 +1,29 @@
 /* compose.c: records -> pages -> a document writer (the composer).
  *
- * Per batch: one set of column views. Per writer: the static page content
- * once, as form 0. Per record: one page in a reused display list holding
- * the form and the record's own elements; frame blocks stack top to bottom
- * in their frame. A record that cannot be composed is listed with its
+ * Per batch: one set of column views (item fields of tables resolved by
+ * name inside their list<struct> column). Per writer: each page master's
+ * static content once, as a form. Per record: its pages in one reused
+ * display list, laid out by the flow (flow.c, table.c) or, for a plan
+ * without a flow, one page of the first master; then page numbers; then the
+ * pages are written. A record that cannot be composed is listed with its
  * reason and skipped; only writer failures and broken batches stop the
  * batch. Nothing is allocated per record once the buffers have grown. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "display_list.h"
-#include "doc_writer.h"
+#include "composer.h"
 #include "error.h"
-#include "layout.h"
-#include "plan.h"
 
-#define PR_STATIC_FORM 0u
-
-struct PrComposer {
-  const PrPlan *plan;
-  PrLayout layout;
-  PrDisplayList list;
-  const PrColumn **field_views;   /* plan field -> column view of this batch, or NULL */
-  float *frame_used_pt;           /* per frame: height taken by the blocks so far */
-  PrRecordError *errors;
-  size_t error_count, error_capacity;
-};
+static uint32_t widest_table(const PrPlan *plan) {
+  uint32_t widest = 0;
+  for (uint32_t t = 0; t < plan->table_count; t++) {
+    if (plan->tables[t].column_count > widest) {
+      widest = plan->tables[t].column_count;
+    }
+  }
+  return widest;
+}
 
 PrStatus PrComposer_create(const PrPlan *plan, PrComposer **out, PrError *error) {
   if (out == NULL) {
@@ -42,17 +39,32 @@ PrStatus PrComposer_create(const PrPlan *plan, PrComposer **out, PrError *error)
   }
   composer->plan = plan;
   PrDisplayList_init(&composer->list);
+  PrBuffer_init(&composer->scratch);
+  composer->cell_layout_count = widest_table(plan);
+  composer->cell_layouts = calloc(composer->cell_layout_count + 1, sizeof *composer->cell_layouts);
+  if (composer->cell_layouts == NULL) {
+    free(composer);
+    return PrError_set(error, PR_ENOMEM, "composer: out of memory");
+  }
   PrStatus status = PrLayout_init(&composer->layout, plan, error);
+  if (status == PR_OK) {
+    status = PrLayout_init(&composer->page_layout, plan, error);
+  }
+  for (uint32_t c = 0; c < composer->cell_layout_count && status == PR_OK; c++) {
+    status = PrLayout_init(&composer->cell_layouts[c], plan, error);
+  }
   if (status != PR_OK) {
     PrComposer_destroy(composer);
     return status;
   }
   composer->field_views = calloc(plan->field_count + 1, sizeof *composer->field_views);
   composer->frame_used_pt = calloc(plan->frame_count + 1, sizeof *composer->frame_used_pt);
+  composer->page_master_capacity = 16;
+  composer->page_masters = malloc(composer->page_master_capacity);
   composer->error_capacity = 16;
   composer->errors = malloc(composer->error_capacity * sizeof *composer->errors);
   if (composer->field_views == NULL || composer->frame_used_pt == NULL ||
-      composer->errors == NULL) {
+      composer->errors == NULL || composer->page_masters == NULL) {
     PrComposer_destroy(composer);
     return PrError_set(error, PR_ENOMEM, "composer: out of memory");
   }
@@ -78,6 +90,13 @@ void PrComposer_destroy(PrComposer *composer) {
     return;
   }
   PrLayout_free(&composer->layout);
+  PrLayout_free(&composer->page_layout);
+  for (uint32_t c = 0; c < composer->cell_layout_count && composer->cell_layouts != NULL; c++) {
+    PrLayout_free(&composer->cell_layouts[c]);
+  }
+  free(composer->cell_layouts);
+  free(composer->page_masters);
+  PrBuffer_free(&composer->scratch);
   PrDisplayList_free(&composer->list);
   free(composer->field_views);
   free(composer->frame_used_pt);
@@ -96,6 +115,25 @@ const PrRecordError *PrComposer_recordError(const PrComposer *composer, size_t i
   return &composer->errors[index];
 }
 
+/* The field a record error is about: the one layout that failed names it
+ * (every other holds -1, reset when it last ran or at the record's start). */
+static int32_t failing_field(const PrComposer *composer) {
+  if (composer->layout.error_field >= 0) return composer->layout.error_field;
+  if (composer->page_layout.error_field >= 0) return composer->page_layout.error_field;
+  for (uint32_t c = 0; c < composer->cell_layout_count; c++) {
+    if (composer->cell_layouts[c].error_field >= 0) return composer->cell_layouts[c].error_field;
+  }
+  return -1;
+}
+
+static void reset_error_fields(PrComposer *composer) {
+  composer->layout.error_field = -1;
+  composer->page_layout.error_field = -1;
+  for (uint32_t c = 0; c < composer->cell_layout_count; c++) {
+    composer->cell_layouts[c].error_field = -1;
+  }
+}
+
 static PrStatus add_record_error(PrComposer *composer, int64_t row, const PrError *reason,
                                  PrError *error) {
   if (composer->error_count == composer->error_capacity) {
@@ -109,7 +147,7 @@ static PrStatus add_record_error(PrComposer *composer, int64_t row, const PrErro
   }
   PrRecordError *record = &composer->errors[composer->error_count++];
   record->row = row;
-  record->field = composer->layout.error_field;
+  record->field = failing_field(composer);
   record->code = reason->code;
   /* Cut a long message at a character boundary. */
   size_t length = 0;
@@ -127,144 +165,60 @@ static PrStatus add_record_error(PrComposer *composer, int64_t row, const PrErro
   return PR_OK;
 }
 
-/* Lines, rectangles and images: the same for every record. */
-static void emit_shape(const PrPlan *plan, const PrPlanElement *element, PrDisplayList *list) {
-  PrItem *item;
-  switch (element->kind) {
-    case PR_ELEMENT_LINE: {
-      const PrLineSpec *line = &plan->lines[element->index];
-      if ((item = PrDisplayList_addItem(list, PR_ITEM_LINE)) != NULL) {
-        item->x_pt = line->x1_pt;
-        item->y_pt = line->y1_pt;
-        item->x2_pt = line->x2_pt;
-        item->y2_pt = line->y2_pt;
-        item->size_pt = line->width_pt;
-        item->color = line->color;
-      }
-      break;
-    }
-    case PR_ELEMENT_RECT: {
-      const PrRectSpec *rect = &plan->rects[element->index];
-      if ((item = PrDisplayList_addItem(list, PR_ITEM_RECT)) != NULL) {
-        item->x_pt = rect->x_pt;
-        item->y_pt = rect->y_pt;
-        item->width_pt = rect->width_pt;
-        item->height_pt = rect->height_pt;
-        item->size_pt = rect->stroke_width_pt;
-        item->has_stroke = rect->has_stroke;
-        item->has_fill = rect->has_fill;
-        item->color = rect->stroke;
-        item->fill = rect->fill;
-      }
-      break;
-    }
-    case PR_ELEMENT_IMAGE: {
-      const PrPlacementSpec *placement = &plan->placements[element->index];
-      if ((item = PrDisplayList_addItem(list, PR_ITEM_IMAGE)) != NULL) {
-        item->resource = placement->image;
-        item->x_pt = placement->x_pt;
-        item->y_pt = placement->y_pt;
-        item->width_pt = placement->width_pt;
-        item->height_pt = placement->height_pt;
-      }
-      break;
-    }
-    default:
-      break;
-  }
-}
-
-/* Lays out a text block and draws it: absolute blocks at their box, frame
- * blocks below the frame's previous blocks. */
-static PrStatus place_block(PrComposer *composer, uint32_t block_index, int64_t row,
-                            PrError *error) {
-  const PrPlan *plan = composer->plan;
-  const PrBlockSpec *spec = &plan->blocks[block_index].spec;
-  PrLayout *layout = &composer->layout;
-  float x_pt = spec->x_pt, y_pt = spec->y_pt, width_pt = spec->width_pt;
-  const PrPlanFrame *frame = NULL;
-  if (spec->frame >= 0) {
-    frame = &plan->frames[spec->frame];
-    x_pt = frame->x_pt;
-    width_pt = frame->width_pt;
-    y_pt = frame->y_pt + composer->frame_used_pt[spec->frame] + spec->space_before_pt;
-  }
-  PR_RETURN_NOT_OK(PrLayout_block(layout, block_index, composer->field_views, row, width_pt,
-                                  spec->height_pt, error));
-  if (frame != NULL) {
-    float bottom_pt = y_pt - frame->y_pt + layout->height_pt;
-    if (bottom_pt > frame->height_pt + PR_FIT_EPSILON_PT) {
-      char what[240];
-      layout->error_field = PrLayout_describeBlock(layout, block_index, what, sizeof what);
-      return PrError_set(error, PR_ERECORD,
-                         "content does not fit frame %d: %s ends %.1f pt below its bottom",
-                         spec->frame, what, (double)(bottom_pt - frame->height_pt));
-    }
-    composer->frame_used_pt[spec->frame] = bottom_pt + spec->space_after_pt;
-  }
-  PrLayout_emit(layout, spec->align, x_pt, y_pt, width_pt, &composer->list);
-  return PR_OK;
-}
-
-/* Form 0: the elements that are the same on every page. Static text has no
- * fields, so a failure is the template's, not a record's. */
-static PrStatus define_static_form(PrComposer *composer, const PrDocWriter *writer,
-                                   PrError *error) {
-  const PrPlan *plan = composer->plan;
-  PrDisplayList *list = &composer->list;
-  PrDisplayList_reset(list);
-  PrDisplayList_addPage(list, plan->page_width_pt, plan->page_height_pt);
-  for (uint32_t e = 0; e < plan->element_count; e++) {
-    const PrPlanElement *element = &plan->elements[e];
-    if (!element->is_static) {
-      continue;
-    }
-    if (element->kind == PR_ELEMENT_BLOCK) {
-      PrError reason;
-      reason.message[0] = '\0';
-      PrStatus status = place_block(composer, element->index, 0, &reason);
-      if (status != PR_OK) {
-        return PrError_set(error, status == PR_ERECORD ? PR_EINVAL : status,
-                           "static text of the template: %.400s", reason.message);
-      }
-    } else {
-      emit_shape(plan, element, list);
-    }
-  }
-  PR_RETURN_NOT_OK(PrDisplayList_check(list, error));
-  return writer->defineForm(writer->self, PR_STATIC_FORM, list, 0, error);
-}
-
-/* One record's page into composer->list. */
+/* One record's pages into composer->list. */
 static PrStatus compose_record(PrComposer *composer, int64_t row, PrError *error) {
   const PrPlan *plan = composer->plan;
-  PrDisplayList *list = &composer->list;
-  PrDisplayList_reset(list);
-  PrDisplayList_addPage(list, plan->page_width_pt, plan->page_height_pt);
-  if (plan->has_static) {
-    PrItem *form = PrDisplayList_addItem(list, PR_ITEM_FORM);
-    if (form != NULL) {
-      form->resource = PR_STATIC_FORM;
-      form->width_pt = plan->page_width_pt;
-      form->height_pt = plan->page_height_pt;
+  PrDisplayList_reset(&composer->list);
+  reset_error_fields(composer);
+  if (plan->has_flow) {
+    PR_RETURN_NOT_OK(PrFlow_run(composer, row, error));
+  } else {
+    PR_RETURN_NOT_OK(PrPage_start(composer, PR_MASTER_FIRST, row, error));
+  }
+  PR_RETURN_NOT_OK(PrPage_numberPages(composer, row, error));
+  return PrDisplayList_check(&composer->list, error);
+}
+
+/* Views of the item fields of list field `list`: children of its struct,
+ * found by name. A missing required one fails the batch (the data's shape
+ * is wrong for every record); a missing optional one shows as empty. */
+static PrStatus bind_item_fields(PrComposer *composer, uint32_t list_field, PrError *error) {
+  const PrPlan *plan = composer->plan;
+  const PrColumn *list = composer->field_views[list_field];
+  const PrColumn *items = NULL;
+  if (list != NULL) {
+    if ((list->type != PR_ARROW_LIST && list->type != PR_ARROW_LARGE_LIST) ||
+        list->child_count != 1 || list->children[0].type != PR_ARROW_STRUCT) {
+      return PrError_set(error, PR_EINVAL, "compose: column '%.100s' is not a list of structs",
+                         list->name);
     }
+    items = &list->children[0];
   }
-  for (uint32_t f = 0; f < plan->frame_count; f++) {
-    composer->frame_used_pt[f] = 0.0f;
-  }
-  composer->layout.error_field = -1;
-  for (uint32_t e = 0; e < plan->element_count; e++) {
-    const PrPlanElement *element = &plan->elements[e];
-    if (element->is_static) {
+  for (uint32_t f = 0; f < plan->field_count; f++) {
+    const PrPlanField *field = &plan->fields[f];
+    if (field->list_field != (int32_t)list_field) {
       continue;
     }
-    if (element->kind == PR_ELEMENT_BLOCK) {
-      PR_RETURN_NOT_OK(place_block(composer, element->index, row, error));
-    } else {
-      emit_shape(plan, element, list);
+    composer->field_views[f] = NULL;
+    for (int64_t c = 0; items != NULL && c < items->child_count; c++) {
+      if (strcmp(items->children[c].name, field->name) == 0) {
+        composer->field_views[f] = &items->children[c];
+      }
+    }
+    if (composer->field_views[f] == NULL && items != NULL && field->required) {
+      return PrError_set(error, PR_EINVAL,
+                         "compose: the items of '%.100s' have no field '%.100s', which the "
+                         "template requires", plan->fields[list_field].name, field->name);
+    }
+    const PrColumn *view = composer->field_views[f];
+    if (view != NULL && (view->type == PR_ARROW_LIST || view->type == PR_ARROW_LARGE_LIST ||
+                         view->type == PR_ARROW_STRUCT)) {
+      return PrError_set(error, PR_EINVAL, "compose: '%.100s.%.100s' is a list or struct, "
+                                           "which cannot be shown as text",
+                         plan->fields[list_field].name, field->name);
     }
   }
-  return PrDisplayList_check(list, error);
+  return PR_OK;
 }
 
 PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,
@@ -301,8 +255,13 @@ PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,
       goto done;
     }
     const PrColumn *column = child >= 0 ? &root.children[child] : NULL;
-    if (column != NULL && (column->type == PR_ARROW_LIST || column->type == PR_ARROW_LARGE_LIST ||
-                           column->type == PR_ARROW_STRUCT)) {
+    uint8_t kind = plan->fields[i].kind;
+    if (kind == PR_FIELD_PAGE || kind == PR_FIELD_PAGES || plan->fields[i].list_field >= 0) {
+      column = NULL;   /* not a column of the batch */
+    }
+    if (column != NULL && kind != PR_FIELD_LIST &&
+        (column->type == PR_ARROW_LIST || column->type == PR_ARROW_LARGE_LIST ||
+         column->type == PR_ARROW_STRUCT)) {
       status = PrError_set(error, PR_EINVAL,
                            "compose: field '%.100s' is bound to column '%.100s', a list or "
                            "struct, which cannot be shown as text",
@@ -318,6 +277,14 @@ PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,
     }
     composer->field_views[i] = column;
   }
+  for (uint32_t i = 0; i < plan->field_count; i++) {
+    if (plan->fields[i].kind == PR_FIELD_LIST) {
+      status = bind_item_fields(composer, i, error);
+      if (status != PR_OK) {
+        goto done;
+      }
+    }
+  }
   int64_t rows = root.length;
   if (rows > 0 && (out_first_page == NULL || out_page_count == NULL)) {
     status = PrError_set(error, PR_EINVAL, "compose: NULL output arrays");
@@ -327,11 +294,10 @@ PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,
     out_first_page[row] = -1;
     out_page_count[row] = 0;
   }
-  if (plan->has_static && !writer->hasForm(writer->self, PR_STATIC_FORM)) {
-    status = define_static_form(composer, writer, error);
-    if (status != PR_OK) {
-      goto done;
-    }
+  composer->writer = writer;
+  status = PrPage_defineForms(composer, error);
+  if (status != PR_OK) {
+    goto done;
   }
   for (int64_t row = 0; row < rows; row++) {
     /* A struct's offset applies to its children: rows are child rows. */
@@ -369,6 +335,7 @@ done:
   for (uint32_t i = 0; i < plan->field_count; i++) {
     composer->field_views[i] = NULL;
   }
+  composer->writer = NULL;
   PrColumn_free(&root);
   return status;
 }

@@ -6,7 +6,10 @@
 
 #include "error.h"
 
-void PrDisplayList_init(PrDisplayList *list) { memset(list, 0, sizeof *list); }
+void PrDisplayList_init(PrDisplayList *list) {
+  memset(list, 0, sizeof *list);
+  list->overlay_page = -1;
+}
 
 void PrDisplayList_free(PrDisplayList *list) {
   free(list->pages);
@@ -20,6 +23,7 @@ void PrDisplayList_reset(PrDisplayList *list) {
   list->item_count = 0;
   list->glyph_count = 0;
   list->failed = 0;
+  list->overlay_page = -1;
 }
 
 /* Grows *array so that it holds `needed` elements; 0 on failure. */
@@ -52,6 +56,18 @@ void PrDisplayList_addPage(PrDisplayList *list, float width_pt, float height_pt)
   page->height_pt = height_pt;
   page->first_item = (uint32_t)list->item_count;
   page->item_count = 0;
+  page->overlay_first = 0;
+  page->overlay_count = 0;
+}
+
+void PrDisplayList_beginOverlay(PrDisplayList *list, uint32_t page) {
+  if (page >= list->page_count) {
+    list->failed = 1;
+    return;
+  }
+  list->overlay_page = page;
+  list->pages[page].overlay_first = (uint32_t)list->item_count;
+  list->pages[page].overlay_count = 0;
 }
 
 PrItem *PrDisplayList_addItem(PrDisplayList *list, PrItemKind kind) {
@@ -64,7 +80,11 @@ PrItem *PrDisplayList_addItem(PrDisplayList *list, PrItemKind kind) {
   PrItem *item = &list->items[list->item_count++];
   memset(item, 0, sizeof *item);
   item->kind = (uint8_t)kind;
-  list->pages[list->page_count - 1].item_count++;
+  if (list->overlay_page >= 0) {
+    list->pages[list->overlay_page].overlay_count++;
+  } else {
+    list->pages[list->page_count - 1].item_count++;
+  }
   return item;
 }
 

@@ -48,6 +48,10 @@ typedef struct PrDlPage {
   float width_pt, height_pt;
   uint32_t first_item;
   uint32_t item_count;
+  /* Items drawn after the page's own, added once the document is laid out
+   * (page numbers: "Page 2 of 3" is known only then). */
+  uint32_t overlay_first;
+  uint32_t overlay_count;
 } PrDlPage;
 
 typedef struct PrDisplayList {
@@ -58,6 +62,7 @@ typedef struct PrDisplayList {
   PrGlyph *glyphs;
   size_t glyph_count, glyph_capacity;
   int failed;              /* an allocation failed; see PrDisplayList_check */
+  int64_t overlay_page;    /* >= 0: addItem appends to this page's overlay */
 } PrDisplayList;
 
 void PrDisplayList_init(PrDisplayList *list);
@@ -66,11 +71,21 @@ void PrDisplayList_free(PrDisplayList *list);
 void PrDisplayList_reset(PrDisplayList *list);
 /* Starts a page; later items belong to it. */
 void PrDisplayList_addPage(PrDisplayList *list, float width_pt, float height_pt);
+/* Later items go to page `page`'s overlay (pages in increasing order, after
+ * the last page is complete). */
+void PrDisplayList_beginOverlay(PrDisplayList *list, uint32_t page);
 /* Appends an item to the current page and returns it (NULL after a failed
  * allocation); kind is set, the rest zeroed. */
 PrItem *PrDisplayList_addItem(PrDisplayList *list, PrItemKind kind);
 /* Reserves count glyphs at the end and returns them (NULL on failure). */
 PrGlyph *PrDisplayList_addGlyphs(PrDisplayList *list, size_t count);
 PrStatus PrDisplayList_check(const PrDisplayList *list, PrError *error);
+/* The item of page `page` at position i of its own items then its overlay. */
+static inline const PrItem *PrDisplayList_pageItem(const PrDisplayList *list, uint32_t page,
+                                                   uint32_t i) {
+  const PrDlPage *p = &list->pages[page];
+  return i < p->item_count ? &list->items[p->first_item + i]
+                           : &list->items[p->overlay_first + (i - p->item_count)];
+}
 
 #endif

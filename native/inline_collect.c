@@ -196,8 +196,18 @@ PrStatus PrLayout_collect(PrLayout *layout, uint32_t block_index,
       continue;
     }
     const PrPlanField *field = &plan->fields[run->field];
+    if (field->kind == PR_FIELD_PAGE || field->kind == PR_FIELD_PAGES) {
+      char digits[16];
+      int n = snprintf(digits, sizeof digits, "%u",
+                       field->kind == PR_FIELD_PAGE ? layout->page_number : layout->page_count);
+      PR_RETURN_NOT_OK(decode(layout, block_index, run_index, (const uint8_t *)digits,
+                              (size_t)n, error));
+      continue;
+    }
     const PrColumn *column = columns != NULL ? columns[run->field] : NULL;
-    if (column == NULL || PrColumn_isNull(column, row)) {
+    /* Item fields read the table row's struct, record fields the record. */
+    int64_t value_row = field->list_field >= 0 ? layout->item_row : row;
+    if (column == NULL || PrColumn_isNull(column, value_row)) {
       if (field->required) {
         layout->error_field = run->field;
         return PrError_set(error, PR_ERECORD,
@@ -208,7 +218,8 @@ PrStatus PrLayout_collect(PrLayout *layout, uint32_t block_index,
       continue;  /* optional and absent: empty */
     }
     size_t before = layout->text.size_bytes;
-    PrStatus status = PrColumn_appendText(column, row, &field->format, &layout->text, error);
+    PrStatus status = PrColumn_appendText(column, value_row, &field->format, &layout->text,
+                                          error);
     if (status == PR_OK) {
       status = PrBuffer_check(&layout->text, error);
     }

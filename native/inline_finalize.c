@@ -322,12 +322,28 @@ static inline int16_t clamp_milli(int32_t value) {
 
 void PrLayout_emit(const PrLayout *layout, uint8_t align, float x_pt, float y_pt,
                    float width_pt, PrDisplayList *list) {
+  PrLayout_emitLines(layout, 0, layout->line_count, align, x_pt, y_pt, width_pt, list);
+}
+
+float PrLayout_linesHeight(const PrLayout *layout, uint32_t first, uint32_t end) {
+  float total = 0.0f;
+  for (uint32_t i = first; i < end && i < layout->line_count; i++) {
+    total += layout->lines[i].leading_pt;
+  }
+  return total * layout->scale;
+}
+
+void PrLayout_emitLines(const PrLayout *layout, uint32_t first, uint32_t end, uint8_t align,
+                        float x_pt, float y_pt, float width_pt, PrDisplayList *list) {
   const PrLayoutChar *chars = layout->chars;
   float scale = layout->scale;
   float baseline = y_pt;
-  for (uint32_t li = 0; li < layout->line_count; li++) {
+  if (end > layout->line_count) {
+    end = layout->line_count;
+  }
+  for (uint32_t li = first; li < end; li++) {
     const PrLayoutLine *line = &layout->lines[li];
-    baseline += (li == 0 ? line->ascent_pt : line->leading_pt) * scale;
+    baseline += (li == first ? line->ascent_pt : line->leading_pt) * scale;
     uint32_t count = drawn_count(layout, line);
     if (count == 0) {
       continue;

@@ -111,6 +111,9 @@ typedef struct PrLayout {
   PrLayoutLine *lines;
   uint32_t line_count, line_capacity;
   bool has_soft_hyphen;         /* some char of the block is U+00AD */
+  /* What collect reads besides the record's row: */
+  int64_t item_row;             /* item fields: the row of the table's struct */
+  uint32_t page_number, page_count;  /* PR_FIELD_PAGE / PR_FIELD_PAGES */
   /* Results of PrLayout_block: */
   float scale;                  /* shrink factor applied to every size (1: none) */
   float height_pt;              /* the lines' total leading, scaled */
@@ -150,6 +153,15 @@ PrStatus PrLayout_block(PrLayout *layout, uint32_t block,
  * the first baseline at y_pt + the first line's ascent. */
 void PrLayout_emit(const PrLayout *layout, uint8_t align, float x_pt,
                    float y_pt, float width_pt, PrDisplayList *list);
+/* The same for lines [first, end) only, the first of them at y_pt (the flow
+ * splits a paragraph across frames). */
+void PrLayout_emitLines(const PrLayout *layout, uint32_t first, uint32_t end, uint8_t align,
+                        float x_pt, float y_pt, float width_pt, PrDisplayList *list);
+/* Height of lines [first, end) when they start a frame or box: the first
+ * line's ascent + descent-free leading of the rest + the last's descent is
+ * what emit uses; this is the sum of leadings, scaled, as PrLayout_block's
+ * height_pt. */
+float PrLayout_linesHeight(const PrLayout *layout, uint32_t first, uint32_t end);
 
 /* Names the fields of a block for messages ("field 'a'", "text of fields
  * 'a', 'b'", "text block 3") into out; returns its first field or -1. */

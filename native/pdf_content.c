@@ -362,7 +362,8 @@ PrStatus PrPdfContent_write(PrPdfWriter *writer, const PrDisplayList *list,
                        page, list->page_count);
   }
   const PrDlPage *dl_page = &list->pages[page];
-  if ((uint64_t)dl_page->first_item + dl_page->item_count > list->item_count) {
+  if ((uint64_t)dl_page->first_item + dl_page->item_count > list->item_count ||
+      (uint64_t)dl_page->overlay_first + dl_page->overlay_count > list->item_count) {
     return PrError_set(error, PR_EINVAL, "pdf: page %u covers items %u..%llu, the list has %zu",
                        page, dl_page->first_item,
                        (unsigned long long)dl_page->first_item + dl_page->item_count,
@@ -373,8 +374,9 @@ PrStatus PrPdfContent_write(PrPdfWriter *writer, const PrDisplayList *list,
   state.out = &writer->content;
   state.page_height_c = centi(dl_page->height_pt);
   state.font = -1;
-  for (uint32_t i = 0; i < dl_page->item_count; i++) {
-    const PrItem *item = &list->items[dl_page->first_item + i];
+  uint32_t item_count = dl_page->item_count + dl_page->overlay_count;
+  for (uint32_t i = 0; i < item_count; i++) {
+    const PrItem *item = PrDisplayList_pageItem(list, page, i);
     PrStatus status = PR_OK;
     switch (item->kind) {
       case PR_ITEM_GLYPHS:

@@ -71,6 +71,13 @@ static PrStatus check_color(const PrColor *color, const char *what, PrError *err
   return PR_OK;
 }
 
+static PrStatus add_element(PrPlan *plan, uint8_t kind, bool is_static, uint32_t index,
+                           PrError *error) {
+  PrPlanElement element = {kind, is_static, index, plan->master};
+  plan->has_master[plan->master] = true;
+  return PLAN_APPEND(plan, element, &element, NULL, error);
+}
+
 PrStatus PrPlan_create(float page_width_pt, float page_height_pt, PrPlan **out,
                        PrError *error) {
   *out = NULL;
@@ -108,6 +115,9 @@ void PrPlan_destroy(PrPlan *plan) {
   free(plan->rects);
   free(plan->placements);
   free(plan->elements);
+  free(plan->flows);
+  free(plan->tables);
+  free(plan->table_columns);
   free(plan->text_pool);
   free(plan);
 }
@@ -164,8 +174,19 @@ PrStatus PrPlan_addField(PrPlan *plan, const PrFieldSpec *spec, uint32_t *out_in
   if (field.name == NULL) {
     return PrError_set(error, PR_ENOMEM, "plan: out of memory");
   }
+  if (spec->kind > PR_FIELD_PAGES ||
+      (spec->is_item && (spec->list_field >= plan->field_count ||
+                         plan->fields[spec->list_field].kind != PR_FIELD_LIST ||
+                         spec->kind != PR_FIELD_VALUE))) {
+    free(field.name);
+    return PrError_set(error, PR_EINVAL,
+                       "plan: field '%.100s' has a bad kind or names a non-list field",
+                       spec->name);
+  }
   field.required = spec->required;
   field.format = spec->format;
+  field.kind = spec->kind;
+  field.list_field = spec->is_item ? (int32_t)spec->list_field : -1;
   /* The fixed-size strings must end inside their arrays. */
   field.format.thousands[sizeof field.format.thousands - 1] = '\0';
   field.format.decimal[sizeof field.format.decimal - 1] = '\0';
@@ -217,8 +238,155 @@ PrStatus PrPlan_addFrame(PrPlan *plan, float x_pt, float y_pt, float width_pt,
       !(height_pt > 0.0f) || !is_coordinate(width_pt) || !is_coordinate(height_pt)) {
     return PrError_set(error, PR_EINVAL, "plan: a frame needs a positive width and height");
   }
-  PrPlanFrame frame = {x_pt, y_pt, width_pt, height_pt};
+  PrPlanFrame frame = {x_pt, y_pt, width_pt, height_pt, plan->master, false};
+  plan->has_master[plan->master] = true;
   return PLAN_APPEND(plan, frame, &frame, out_index, error);
+}
+
+PrStatus PrPlan_addFlowFrame(PrPlan *plan, float x_pt, float y_pt, float width_pt,
+                             float height_pt, PrError *error) {
+  uint32_t index;
+  PR_RETURN_NOT_OK(PrPlan_addFrame(plan, x_pt, y_pt, width_pt, height_pt, &index, error));
+  plan->frames[index].flow = true;
+  return PR_OK;
+}
+
+PrStatus PrPlan_selectMaster(PrPlan *plan, uint32_t role, PrError *error) {
+  PR_RETURN_NOT_OK(check_building(plan, error));
+  if (role >= PR_MASTER_COUNT) {
+    return PrError_set(error, PR_EINVAL, "plan: unknown page master %u", role);
+  }
+  plan->master = (uint8_t)role;
+  return PR_OK;
+}
+
+/* Copies text into the pool; its offset in *out_offset. */
+static PrStatus pool_text(PrPlan *plan, const char *text, size_t text_bytes,
+                          uint32_t *out_offset, PrError *error) {
+  if (text_bytes > (1u << 24) || plan->text_pool_bytes > UINT32_MAX - (uint32_t)text_bytes) {
+    return PrError_set(error, PR_ELIMIT, "plan: literal text is too long");
+  }
+  uint32_t needed = plan->text_pool_bytes + (uint32_t)text_bytes;
+  if (needed > plan->text_pool_capacity) {
+    uint32_t capacity = plan->text_pool_capacity < 256 ? 256 : plan->text_pool_capacity;
+    while (capacity < needed) {
+      capacity *= 2;
+    }
+    char *grown = realloc(plan->text_pool, capacity);
+    if (grown == NULL) {
+      return PrError_set(error, PR_ENOMEM, "plan: out of memory");
+    }
+    plan->text_pool = grown;
+    plan->text_pool_capacity = capacity;
+  }
+  if (text_bytes > 0) {
+    memcpy(plan->text_pool + plan->text_pool_bytes, text, text_bytes);
+  }
+  *out_offset = plan->text_pool_bytes;
+  plan->text_pool_bytes = needed;
+  return PR_OK;
+}
+
+static bool is_block_of(const PrPlan *plan, int32_t block, int32_t frame) {
+  return block >= 0 && (uint32_t)block < plan->block_count &&
+         plan->blocks[block].spec.frame == frame;
+}
+
+PrStatus PrPlan_addFlow(PrPlan *plan, const PrFlowSpec *spec, PrError *error) {
+  PR_RETURN_NOT_OK(check_building(plan, error));
+  bool ok = false;
+  switch (spec->kind) {
+    case PR_FLOW_BLOCK: ok = is_block_of(plan, (int32_t)spec->index, PR_BLOCK_FLOW); break;
+    case PR_FLOW_TABLE: ok = spec->index < plan->table_count; break;
+    case PR_FLOW_SPACE: ok = is_length(spec->space_pt) && spec->space_pt < 1.0e5f; break;
+    case PR_FLOW_PAGE_BREAK: ok = true; break;
+    default: break;
+  }
+  if (!ok) {
+    return PrError_set(error, PR_EINVAL, "plan: flow item %u (kind %u) names nothing valid",
+                       plan->flow_count, (unsigned)spec->kind);
+  }
+  if (spec->when_field >= 0 &&
+      ((uint32_t)spec->when_field >= plan->field_count ||
+       plan->fields[spec->when_field].kind != PR_FIELD_VALUE ||
+       plan->fields[spec->when_field].list_field >= 0)) {
+    return PrError_set(error, PR_EINVAL, "plan: flow item %u's condition names field %d",
+                       plan->flow_count, spec->when_field);
+  }
+  PrPlanFlow flow;
+  memset(&flow, 0, sizeof flow);
+  flow.spec = *spec;
+  flow.spec.orphans = spec->orphans == 0 ? 2 : spec->orphans;
+  flow.spec.widows = spec->widows == 0 ? 2 : spec->widows;
+  if (spec->when_field >= 0 && spec->when_text != NULL) {
+    flow.has_when_text = true;
+    flow.when_text_bytes = (uint32_t)strlen(spec->when_text);
+    PR_RETURN_NOT_OK(pool_text(plan, spec->when_text, flow.when_text_bytes,
+                               &flow.when_text_offset, error));
+  }
+  flow.spec.when_text = NULL;   /* the pool may move: read through the offset */
+  plan->has_flow = true;
+  return PLAN_APPEND(plan, flow, &flow, NULL, error);
+}
+
+PrStatus PrPlan_addTable(PrPlan *plan, const PrTableSpec *spec, uint32_t *out_index,
+                         PrError *error) {
+  PR_RETURN_NOT_OK(check_building(plan, error));
+  if (spec->list_field >= plan->field_count ||
+      plan->fields[spec->list_field].kind != PR_FIELD_LIST) {
+    return PrError_set(error, PR_EINVAL, "plan: a table needs a list field, got field %u",
+                       spec->list_field);
+  }
+  for (int i = 0; i < 4; i++) {
+    if (!is_length(spec->padding_pt[i]) || spec->padding_pt[i] > 1000.0f) {
+      return PrError_set(error, PR_EINVAL, "plan: a table has a bad cell padding");
+    }
+  }
+  if (!is_length(spec->header_rule_pt) || !is_length(spec->footer_rule_pt)) {
+    return PrError_set(error, PR_EINVAL, "plan: a table has a bad rule width");
+  }
+  if (spec->has_zebra) PR_RETURN_NOT_OK(check_color(&spec->zebra, "a table's zebra", error));
+  PR_RETURN_NOT_OK(check_color(&spec->header_rule, "a table's header rule", error));
+  PR_RETURN_NOT_OK(check_color(&spec->footer_rule, "a table's footer rule", error));
+  const int32_t blocks[] = {spec->empty_block, spec->carried_label_block,
+                            spec->brought_label_block, spec->carry_value_block};
+  for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
+    if (blocks[i] >= 0 && !is_block_of(plan, blocks[i], i == 0 ? PR_BLOCK_FLOW : PR_BLOCK_CELL)) {
+      return PrError_set(error, PR_EINVAL, "plan: a table names block %d, not a %s block",
+                         blocks[i], i == 0 ? "flow" : "cell");
+    }
+  }
+  PrPlanTable table;
+  memset(&table, 0, sizeof table);
+  table.spec = *spec;
+  table.first_column = plan->table_column_count;
+  return PLAN_APPEND(plan, table, &table, out_index, error);
+}
+
+PrStatus PrPlan_addTableColumn(PrPlan *plan, uint32_t table_index,
+                               const PrTableColumnSpec *spec, PrError *error) {
+  PR_RETURN_NOT_OK(check_building(plan, error));
+  if (table_index >= plan->table_count ||
+      plan->tables[table_index].first_column + plan->tables[table_index].column_count !=
+          plan->table_column_count) {
+    return PrError_set(error, PR_EINVAL, "plan: columns must be added to the newest table");
+  }
+  if (!(spec->width_pt > 0.0f) || !is_coordinate(spec->width_pt)) {
+    return PrError_set(error, PR_EINVAL, "plan: a table column needs a positive width");
+  }
+  const int32_t blocks[] = {spec->header_block, spec->cell_block, spec->footer_block};
+  for (int i = 0; i < 3; i++) {
+    if (blocks[i] >= 0 && !is_block_of(plan, blocks[i], PR_BLOCK_CELL)) {
+      return PrError_set(error, PR_EINVAL, "plan: a table column names block %d, not a cell block",
+                         blocks[i]);
+    }
+  }
+  PrPlanTableColumn column;
+  memset(&column, 0, sizeof column);
+  column.spec = *spec;
+  PR_RETURN_NOT_OK(PLAN_APPEND(plan, table_column, &column, NULL, error));
+  plan->tables[table_index].column_count++;
+  return PR_OK;
 }
 
 PrStatus PrPlan_addBlock(PrPlan *plan, const PrBlockSpec *spec, uint32_t *out_index,
@@ -234,8 +402,11 @@ PrStatus PrPlan_addBlock(PrPlan *plan, const PrBlockSpec *spec, uint32_t *out_in
       spec->align > PR_ALIGN_JUSTIFY || spec->overflow > PR_OVERFLOW_TRUNCATE) {
     return PrError_set(error, PR_EINVAL, "plan: a block has a bad position, size or option");
   }
-  if (spec->wrap && spec->frame < 0 && !(spec->width_pt > 0.0f)) {
+  if (spec->wrap && spec->frame == PR_BLOCK_ABSOLUTE && !(spec->width_pt > 0.0f)) {
     return PrError_set(error, PR_EINVAL, "plan: a wrapping block needs a width");
+  }
+  if (spec->frame < PR_BLOCK_CELL) {
+    return PrError_set(error, PR_EINVAL, "plan: block placement %d is unknown", spec->frame);
   }
   PrPlanBlock block;
   memset(&block, 0, sizeof block);
@@ -243,11 +414,13 @@ PrStatus PrPlan_addBlock(PrPlan *plan, const PrBlockSpec *spec, uint32_t *out_in
   block.first_run = plan->run_count;
   uint32_t index;
   PR_RETURN_NOT_OK(PLAN_APPEND(plan, block, &block, &index, error));
-  PrPlanElement element = {PR_ELEMENT_BLOCK, false, index};
   if (out_index != NULL) {
     *out_index = index;
   }
-  return PLAN_APPEND(plan, element, &element, NULL, error);
+  if (spec->frame == PR_BLOCK_FLOW || spec->frame == PR_BLOCK_CELL) {
+    return PR_OK;   /* placed by the flow or a table, not drawn as an element */
+  }
+  return add_element(plan, PR_ELEMENT_BLOCK, false, index, error);
 }
 
 PrStatus PrPlan_addRun(PrPlan *plan, uint32_t block_index, const PrRunSpec *spec,
@@ -314,8 +487,7 @@ PrStatus PrPlan_addLine(PrPlan *plan, const PrLineSpec *spec, PrError *error) {
   PR_RETURN_NOT_OK(check_color(&spec->color, "a line", error));
   uint32_t index;
   PR_RETURN_NOT_OK(PLAN_APPEND(plan, line, spec, &index, error));
-  PrPlanElement element = {PR_ELEMENT_LINE, true, index};
-  return PLAN_APPEND(plan, element, &element, NULL, error);
+  return add_element(plan, PR_ELEMENT_LINE, true, index, error);
 }
 
 PrStatus PrPlan_addRect(PrPlan *plan, const PrRectSpec *spec, PrError *error) {
@@ -329,8 +501,7 @@ PrStatus PrPlan_addRect(PrPlan *plan, const PrRectSpec *spec, PrError *error) {
   if (spec->has_fill) PR_RETURN_NOT_OK(check_color(&spec->fill, "a rectangle", error));
   uint32_t index;
   PR_RETURN_NOT_OK(PLAN_APPEND(plan, rect, spec, &index, error));
-  PrPlanElement element = {PR_ELEMENT_RECT, true, index};
-  return PLAN_APPEND(plan, element, &element, NULL, error);
+  return add_element(plan, PR_ELEMENT_RECT, true, index, error);
 }
 
 PrStatus PrPlan_placeImage(PrPlan *plan, const PrPlacementSpec *spec, PrError *error) {
@@ -346,22 +517,47 @@ PrStatus PrPlan_placeImage(PrPlan *plan, const PrPlacementSpec *spec, PrError *e
   }
   uint32_t index;
   PR_RETURN_NOT_OK(PLAN_APPEND(plan, placement, spec, &index, error));
-  PrPlanElement element = {PR_ELEMENT_IMAGE, true, index};
-  return PLAN_APPEND(plan, element, &element, NULL, error);
+  return add_element(plan, PR_ELEMENT_IMAGE, true, index, error);
 }
 
 PrStatus PrPlan_finish(PrPlan *plan, PrError *error) {
   PR_RETURN_NOT_OK(check_building(plan, error));
+  plan->has_page_fields = false;
   for (uint32_t b = 0; b < plan->block_count; b++) {
     PrPlanBlock *block = &plan->blocks[b];
     block->has_fields = false;
+    block->has_page_fields = false;
     for (uint32_t r = 0; r < block->run_count; r++) {
-      if (plan->runs[block->first_run + r].field >= 0) {
-        block->has_fields = true;
+      int32_t field = plan->runs[block->first_run + r].field;
+      if (field < 0) {
+        continue;
+      }
+      uint8_t kind = plan->fields[field].kind;
+      if (kind == PR_FIELD_LIST) {
+        return PrError_set(error, PR_EINVAL,
+                           "plan: field '%.100s' is a list: it feeds a table, it cannot be text",
+                           plan->fields[field].name);
+      }
+      if (plan->fields[field].list_field >= 0 && block->spec.frame != PR_BLOCK_CELL) {
+        return PrError_set(error, PR_EINVAL,
+                           "plan: field '%.100s' belongs to the rows of a table; only table "
+                           "cells can show it", plan->fields[field].name);
+      }
+      block->has_fields = true;
+      if (kind == PR_FIELD_PAGE || kind == PR_FIELD_PAGES) {
+        if (block->spec.frame != PR_BLOCK_ABSOLUTE) {
+          return PrError_set(error, PR_EINVAL,
+                             "plan: page numbers can only be shown by blocks at a fixed "
+                             "position on a page master");
+        }
+        block->has_page_fields = true;
+        plan->has_page_fields = true;
       }
     }
   }
-  plan->has_static = false;
+  for (uint32_t m = 0; m < PR_MASTER_COUNT; m++) {
+    plan->has_static[m] = false;
+  }
   for (uint32_t e = 0; e < plan->element_count; e++) {
     PrPlanElement *element = &plan->elements[e];
     if (element->kind == PR_ELEMENT_BLOCK) {
@@ -370,7 +566,55 @@ PrStatus PrPlan_finish(PrPlan *plan, PrError *error) {
       const PrPlanBlock *block = &plan->blocks[element->index];
       element->is_static = block->spec.frame < 0 && !block->has_fields;
     }
-    plan->has_static = plan->has_static || element->is_static;
+    plan->has_static[element->master] =
+        plan->has_static[element->master] || element->is_static;
+  }
+  for (uint32_t t = 0; t < plan->table_count; t++) {
+    PrPlanTable *table = &plan->tables[t];
+    if (table->column_count == 0) {
+      return PrError_set(error, PR_EINVAL, "plan: table %u has no columns", t);
+    }
+    float x = 0.0f;
+    for (uint32_t c = 0; c < table->column_count; c++) {
+      PrPlanTableColumn *column = &plan->table_columns[table->first_column + c];
+      column->x_pt = x;
+      x += column->spec.width_pt;
+      table->has_header = table->has_header || column->spec.header_block >= 0;
+      table->has_footer = table->has_footer || column->spec.footer_block >= 0;
+      if (column->spec.cell_block >= 0) {
+        /* A cell's item fields must come from this table's list. */
+        const PrPlanBlock *cell = &plan->blocks[column->spec.cell_block];
+        for (uint32_t r = 0; r < cell->run_count; r++) {
+          int32_t field = plan->runs[cell->first_run + r].field;
+          if (field >= 0 && plan->fields[field].list_field >= 0 &&
+              (uint32_t)plan->fields[field].list_field != table->spec.list_field) {
+            return PrError_set(error, PR_EINVAL,
+                               "plan: a cell of table %u shows '%.100s' of another list", t,
+                               plan->fields[field].name);
+          }
+        }
+      }
+    }
+    table->width_pt = x;
+    int32_t label = table->spec.carry_label_column, value = table->spec.carry_value_column;
+    if ((table->spec.carry_value_block >= 0) &&
+        (label < 0 || value < 0 || (uint32_t)label >= table->column_count ||
+         (uint32_t)value >= table->column_count)) {
+      return PrError_set(error, PR_EINVAL, "plan: table %u's carried-forward row names "
+                                           "columns %d and %d of %u", t, label, value,
+                         table->column_count);
+    }
+  }
+  if (plan->has_flow) {
+    bool first = false, next = false;
+    for (uint32_t f = 0; f < plan->frame_count; f++) {
+      first = first || (plan->frames[f].flow && plan->frames[f].master == PR_MASTER_FIRST);
+      next = next || (plan->frames[f].flow && plan->frames[f].master == PR_MASTER_NEXT);
+    }
+    if (!first || !next) {
+      return PrError_set(error, PR_EINVAL,
+                         "plan: a flow needs flow frames on the first and the next master");
+    }
   }
   plan->finished = true;
   return PR_OK;

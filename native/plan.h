@@ -25,6 +25,8 @@ typedef struct PrPlanField {
   char *name;
   bool required;
   PrFormatSpec format;
+  uint8_t kind;           /* PrFieldKind */
+  int32_t list_field;     /* -1, or the PR_FIELD_LIST field of an item field */
 } PrPlanField;
 
 typedef struct PrPlanRun {
@@ -39,11 +41,32 @@ typedef struct PrPlanBlock {
   uint32_t first_run;
   uint32_t run_count;
   bool has_fields;        /* set by PrPlan_finish */
+  bool has_page_fields;   /* page number or count: drawn once the document is paginated */
 } PrPlanBlock;
 
 typedef struct PrPlanFrame {
   float x_pt, y_pt, width_pt, height_pt;
+  uint8_t master;         /* PrMasterRole */
+  bool flow;              /* filled by the flow (else blocks stack in it by index) */
 } PrPlanFrame;
+
+typedef struct PrPlanFlow {
+  PrFlowSpec spec;        /* when_text points into the plan's text pool copy */
+  uint32_t when_text_offset, when_text_bytes;
+  bool has_when_text;
+} PrPlanFlow;
+
+typedef struct PrPlanTableColumn {
+  PrTableColumnSpec spec;
+  float x_pt;             /* left edge relative to the table's, set by finish */
+} PrPlanTableColumn;
+
+typedef struct PrPlanTable {
+  PrTableSpec spec;
+  uint32_t first_column, column_count;
+  float width_pt;         /* sum of the column widths */
+  bool has_header, has_footer;
+} PrPlanTable;
 
 typedef enum PrElementKind {
   PR_ELEMENT_BLOCK = 1,
@@ -57,6 +80,7 @@ typedef struct PrPlanElement {
   uint8_t kind;           /* PrElementKind */
   bool is_static;         /* same on every page: drawn once into a shared form */
   uint32_t index;
+  uint8_t master;         /* PrMasterRole of the pages it is drawn on */
 } PrPlanElement;
 
 struct PrPlan {
@@ -72,8 +96,15 @@ struct PrPlan {
   PrRectSpec *rects;      uint32_t rect_count, rect_capacity;
   PrPlacementSpec *placements; uint32_t placement_count, placement_capacity;
   PrPlanElement *elements; uint32_t element_count, element_capacity;
+  PrPlanFlow *flows;      uint32_t flow_count, flow_capacity;
+  PrPlanTable *tables;    uint32_t table_count, table_capacity;
+  PrPlanTableColumn *table_columns; uint32_t table_column_count, table_column_capacity;
   char *text_pool;        uint32_t text_pool_bytes, text_pool_capacity;
-  bool has_static;        /* some element is static */
+  uint8_t master;         /* the master that elements and frames are added to */
+  bool has_master[PR_MASTER_COUNT];  /* a master with elements or frames */
+  bool has_static[PR_MASTER_COUNT];  /* some element of the master is static */
+  bool has_flow;          /* flow items: documents paginate */
+  bool has_page_fields;   /* some block shows a page number or count */
   bool finished;
 };
 

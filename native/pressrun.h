@@ -189,14 +189,30 @@ typedef struct PrFormatSpec {
   char date[64];            /* strftime subset: %Y %m %d %e %B %b %A %a %H %M %S %% */
 } PrFormatSpec;
 
+typedef enum PrFieldKind {
+  PR_FIELD_VALUE = 0,       /* a column's value, shown as text */
+  PR_FIELD_LIST = 1,        /* a list<struct> column: the rows of a table */
+  PR_FIELD_PAGE = 2,        /* the page's number in its document (1-based) */
+  PR_FIELD_PAGES = 3        /* the document's page count */
+} PrFieldKind;
+
 typedef struct PrFieldSpec {
-  const char *name;         /* copied */
+  const char *name;         /* copied; for an item field, the struct child's name */
   bool required;            /* a null value fails the record */
   PrFormatSpec format;
+  uint8_t kind;             /* PrFieldKind */
+  bool is_item;             /* false: a column of the record; true: a field of the
+                               items (struct rows) of the PR_FIELD_LIST field list_field */
+  uint32_t list_field;
 } PrFieldSpec;
 
+/* PrBlockSpec.frame values other than a frame index. */
+#define PR_BLOCK_ABSOLUTE (-1)  /* at x/y on its master's pages */
+#define PR_BLOCK_FLOW (-2)      /* placed by a PR_FLOW_BLOCK item of the flow */
+#define PR_BLOCK_CELL (-3)      /* a table cell, header or footer cell */
+
 typedef struct PrBlockSpec {
-  int32_t frame;            /* -1: absolute at x/y; else a plan frame index */
+  int32_t frame;            /* PR_BLOCK_* or a plan frame index (stacked in it) */
   float x_pt, y_pt;         /* top-left of the block (absolute blocks) */
   float width_pt;           /* wrap width; 0 with wrap=false: no limit */
   float height_pt;          /* 0: unbounded */
@@ -254,6 +270,72 @@ PrStatus PrPlan_addLine(PrPlan *plan, const PrLineSpec *spec, PrError *error);
 PrStatus PrPlan_addRect(PrPlan *plan, const PrRectSpec *spec, PrError *error);
 PrStatus PrPlan_placeImage(PrPlan *plan, const PrPlacementSpec *spec,
                            PrError *error);
+/* Page masters: the first page of a document, the pages that continue it,
+ * and an optional back page (terms and conditions) after its last. Elements
+ * and frames belong to the master selected last (PR_MASTER_FIRST at first).
+ * A plan without a flow makes one page per record from the first master. */
+typedef enum PrMasterRole {
+  PR_MASTER_FIRST = 0,
+  PR_MASTER_NEXT = 1,
+  PR_MASTER_BACK = 2
+} PrMasterRole;
+#define PR_MASTER_COUNT 3
+PrStatus PrPlan_selectMaster(PrPlan *plan, uint32_t role, PrError *error);
+/* A frame of the selected master that the flow fills, in the order added. */
+PrStatus PrPlan_addFlowFrame(PrPlan *plan, float x_pt, float y_pt, float width_pt,
+                             float height_pt, PrError *error);
+
+typedef enum PrFlowKind {
+  PR_FLOW_BLOCK = 1,        /* a PR_BLOCK_FLOW block: splits across frames by lines */
+  PR_FLOW_TABLE = 2,        /* a table: splits between rows */
+  PR_FLOW_SPACE = 3,        /* vertical space (dropped at the top of a frame) */
+  PR_FLOW_PAGE_BREAK = 4    /* the next item starts a new page */
+} PrFlowKind;
+
+typedef struct PrFlowSpec {
+  uint8_t kind;             /* PrFlowKind */
+  uint32_t index;           /* block or table index */
+  float space_pt;           /* PR_FLOW_SPACE */
+  int32_t when_field;       /* -1: always shown; else a record field that decides */
+  const char *when_text;    /* NULL: shown when the value is true (bool), non-zero
+                               or non-empty; else when its text equals this (copied) */
+  bool keep_together;       /* never split; moves whole to the next frame */
+  bool keep_with_next;      /* on the same page as the next shown item's start */
+  uint8_t orphans;          /* fewest lines left at a frame's foot (0: 2) */
+  uint8_t widows;           /* fewest lines carried to the next frame (0: 2) */
+} PrFlowSpec;
+PrStatus PrPlan_addFlow(PrPlan *plan, const PrFlowSpec *spec, PrError *error);
+
+/* A table: one row per item of a list<struct> field; cells are PR_BLOCK_CELL
+ * blocks whose item fields read the row's struct. The header repeats on
+ * every page; a page that continues ends with a carried-forward row and the
+ * next starts with a brought-forward row (label and value blocks, the value
+ * read at the last row drawn); footer cells (record fields, e.g. a total)
+ * end the table. */
+typedef struct PrTableSpec {
+  uint32_t list_field;      /* a PR_FIELD_LIST field */
+  float padding_pt[4];      /* cell padding: top, right, bottom, left */
+  bool has_zebra;           /* fill every second row, from the second */
+  PrColor zebra;
+  float header_rule_pt;     /* 0: none */
+  PrColor header_rule;
+  float footer_rule_pt;
+  PrColor footer_rule;
+  int32_t empty_block;      /* shown instead of the table for no rows, or -1 */
+  int32_t carried_label_block, brought_label_block, carry_value_block;  /* -1: none */
+  int32_t carry_label_column, carry_value_column;
+} PrTableSpec;
+typedef struct PrTableColumnSpec {
+  float width_pt;
+  int32_t header_block;     /* -1: empty header cell */
+  int32_t cell_block;       /* -1: empty cells */
+  int32_t footer_block;     /* -1: empty footer cell */
+} PrTableColumnSpec;
+PrStatus PrPlan_addTable(PrPlan *plan, const PrTableSpec *spec, uint32_t *out_index,
+                         PrError *error);
+PrStatus PrPlan_addTableColumn(PrPlan *plan, uint32_t table, const PrTableColumnSpec *spec,
+                               PrError *error);
+
 /* Ends building; checks references. No add* call is allowed afterwards. */
 PrStatus PrPlan_finish(PrPlan *plan, PrError *error);
 uint32_t PrPlan_fieldCount(const PrPlan *plan);

@@ -129,6 +129,33 @@ def demo(out, records, seed):
     click.echo(f"wrote {directory / 'letters.pdf'} (template: {directory / 'letter.yaml'})")
 
 
+@main.group(name="rules")
+def rules_group():
+    """Business rules: test a rules file on data before a run (see docs/rules.md)."""
+
+
+@rules_group.command("check")
+@click.argument("rules_file", metavar="RULES", type=click.Path(dir_okay=False))
+@click.option("--data", "-d", required=True, type=click.Path(dir_okay=False),
+              help="Data to evaluate the rules on (Parquet, Arrow, CSV, JSON lines).")
+@click.option("--show", default=5, show_default=True, help="Failing records shown per rule.")
+def rules_check(rules_file, data, show):
+    """Evaluate every rule of RULES on DATA and print what each gave.
+
+    Per rule: true/false/null counts (true-or-false rules), records per branch
+    (case and if rules), or min, max and nulls; then the records the rule
+    failed, with the reason. Exit code 1 when some record failed a rule.
+    """
+    from .rules import load_rules
+
+    try:
+        report = load_rules(rules_file).check(data, max_shown=show)
+    except PressrunError as exc:
+        _fail(exc)
+    click.echo(report.summary())
+    sys.exit(1 if report.failed_records else 0)
+
+
 @main.command()
 def fonts():
     """List the font families pressrun can find (for a template's `family:`)."""

@@ -12,10 +12,18 @@ from pathlib import Path
 from . import _native
 from .errors import FontError, TemplateError
 from .images import load_image
-from .template import Frame, ImageElement, Line, Rect, Template, TextBlock
+from .template import (PAGE_FIELDS, FlowItem, all_runs, Frame, ImageElement, Line, PageBreak, Rect, Spacer,
+                       Table, Template, TextBlock)
 
 _ALIGN = {"left": 0, "right": 1, "center": 2, "justify": 3}
 _OVERFLOW = {"error": 0, "shrink": 1, "truncate": 2}
+_MASTER = {"first": 0, "next": 1, "back": 2}
+# Block placements other than a frame index (native/pressrun.h PR_BLOCK_*).
+_ABSOLUTE, _FLOW, _CELL = -1, -2, -3
+# Field kinds (PrFieldKind).
+_VALUE, _LIST, _PAGE, _PAGES = 0, 1, 2, 3
+# Flow item kinds (PrFlowKind).
+_FLOW_BLOCK, _FLOW_TABLE, _FLOW_SPACE, _FLOW_PAGE_BREAK = 1, 2, 3, 4
 
 
 @dataclass
@@ -32,8 +40,16 @@ class PlanFont:
 class CompiledPlan:
     template: Template
     plan: _native.Plan
-    field_names: list[str]
+    field_names: list[str]          # plan field index -> name ("rows.child" for item fields)
     fonts: list[PlanFont] = field(default_factory=list)
+    list_fields: set[str] = field(default_factory=set)   # list<struct> columns feeding tables
+    item_fields: dict[str, str] = field(default_factory=dict)  # "rows.child" -> "rows"
+
+    def column_of(self, name: str) -> str | None:
+        """The data column a plan field reads, or None (page numbers, item fields)."""
+        if name in PAGE_FIELDS or name in self.item_fields:
+            return None
+        return name
 
 
 def compile_template(template: Template) -> CompiledPlan:
@@ -67,20 +83,61 @@ def compile_template(template: Template) -> CompiledPlan:
             chain, style.size_pt, style.leading_pt, style.color, style.kerning
         )
 
+    tables = [item.content for item in template.flow if isinstance(item.content, Table)]
+    compiled.list_fields = {table.rows for table in tables}
     field_index: dict[str, int] = {}
-    for name, spec in template.fields.items():
-        field_index[name] = plan.add_field(name, spec.required, spec.format)
+
+    def add_field(name: str, required: bool, fmt, kind: int = _VALUE, list_field=None) -> int:
+        field_index[name] = plan.add_field(name, required, fmt, kind=kind, list_field=list_field)
         compiled.field_names.append(name)
+        return field_index[name]
+
+    for rows in sorted(compiled.list_fields):
+        spec = template.fields.get(rows)
+        add_field(rows, spec.required if spec else True, None, kind=_LIST)
+    used = {run.field for run in all_runs(template)}
+    for name in PAGE_FIELDS:
+        if name in used:
+            add_field(name, True, None, kind=_PAGE if name == "page" else _PAGES)
+    for name, spec in template.fields.items():
+        if name in field_index:
+            continue
+        rows, _, child = name.partition(".")
+        if child and rows in compiled.list_fields:
+            # Item fields are named by their struct child; the list finds them.
+            index = plan.add_field(child, spec.required, spec.format,
+                                   list_field=field_index[rows])
+            field_index[name] = index
+            compiled.field_names.append(name)
+            compiled.item_fields[name] = rows
+        else:
+            add_field(name, spec.required, spec.format)
 
     image_index: dict[str, int] = {}
     for name, spec in template.images.items():
         image_index[name] = plan.add_image(load_image(spec.path))
 
-    def add_block(block: TextBlock, frame: int = -1) -> None:
+    def add_runs(index: int, runs, style: str) -> None:
+        for run in runs:
+            run_style = style_index[run.style or style]
+            if run.field is not None:
+                plan.add_run(index, run_style, field=field_index[run.field])
+            else:
+                plan.add_run(index, run_style, text=run.text)
+
+    def add_cell(runs, align: str = "left", wrap: bool = True) -> int:
+        """A table cell block, or -1 for no runs."""
+        if not runs:
+            return -1
+        index = plan.add_block(frame=_CELL, align=_ALIGN[align], wrap=wrap)
+        add_runs(index, runs, runs[0].style)
+        return index
+
+    def add_block(block: TextBlock, frame: int = -1) -> int:
         index = plan.add_block(
             frame=frame,
-            x_pt=block.x_pt if frame < 0 else 0.0,
-            y_pt=block.y_pt if frame < 0 else 0.0,
+            x_pt=block.x_pt if frame == _ABSOLUTE else 0.0,
+            y_pt=block.y_pt if frame == _ABSOLUTE else 0.0,
             width_pt=block.width_pt or 0.0,
             height_pt=block.height_pt or 0.0,
             space_before_pt=block.space_before_pt,
@@ -91,30 +148,79 @@ def compile_template(template: Template) -> CompiledPlan:
             skip_empty_lines=block.skip_empty_lines,
             min_size_pt=block.min_size_pt or 0.0,
         )
-        for run in block.runs:
-            style = style_index[run.style or block.style]
-            if run.field is not None:
-                plan.add_run(index, style, field=field_index[run.field])
-            else:
-                plan.add_run(index, style, text=run.text)
+        add_runs(index, block.runs, block.style)
+        return index
 
-    for element in template.elements:
-        if isinstance(element, TextBlock):
-            add_block(element)
-        elif isinstance(element, Frame):
-            frame = plan.add_frame(element.x_pt, element.y_pt, element.width_pt, element.height_pt)
-            for block in element.flow:
-                add_block(block, frame)
-        elif isinstance(element, Line):
-            plan.add_line(element.x1_pt, element.y1_pt, element.x2_pt, element.y2_pt,
-                          element.width_pt, element.color)
-        elif isinstance(element, Rect):
-            plan.add_rect(element.x_pt, element.y_pt, element.width_pt, element.height_pt,
-                          element.width_pt_stroke, element.stroke, element.fill)
-        elif isinstance(element, ImageElement):
-            plan.place_image(image_index[element.image], element.x_pt, element.y_pt,
-                             element.width_pt, element.height_pt)
-        else:
-            raise TemplateError(f"unknown element {type(element).__name__}")
+    def add_elements(elements) -> None:
+        for element in elements:
+            if isinstance(element, TextBlock):
+                add_block(element)
+            elif isinstance(element, Frame):
+                frame = plan.add_frame(element.x_pt, element.y_pt, element.width_pt, element.height_pt)
+                for block in element.flow:
+                    add_block(block, frame)
+            elif isinstance(element, Line):
+                plan.add_line(element.x1_pt, element.y1_pt, element.x2_pt, element.y2_pt,
+                              element.width_pt, element.color)
+            elif isinstance(element, Rect):
+                plan.add_rect(element.x_pt, element.y_pt, element.width_pt, element.height_pt,
+                              element.width_pt_stroke, element.stroke, element.fill)
+            elif isinstance(element, ImageElement):
+                plan.place_image(image_index[element.image], element.x_pt, element.y_pt,
+                                 element.width_pt, element.height_pt)
+            else:
+                raise TemplateError(f"unknown element {type(element).__name__}")
+
+    add_elements(template.elements)
+    for role, master in template.masters.items():
+        plan.select_master(_MASTER[role])
+        add_elements(master.elements)
+        for x, y, width, height in master.frames:
+            plan.add_flow_frame(x, y, width, height)
+    for item in template.flow:
+        _add_flow_item(plan, item, field_index, add_block, add_cell)
     plan.finish()
     return compiled
+
+
+def _add_flow_item(plan, item: FlowItem, field_index, add_block, add_cell) -> None:
+    options = dict(when_field=field_index[item.when] if item.when is not None else -1,
+                   when_text=item.equals, keep_together=item.keep_together,
+                   keep_with_next=item.keep_with_next, orphans=item.orphans, widows=item.widows)
+    content = item.content
+    if isinstance(content, TextBlock):
+        plan.add_flow(_FLOW_BLOCK, add_block(content, _FLOW), **options)
+    elif isinstance(content, Spacer):
+        plan.add_flow(_FLOW_SPACE, space_pt=content.height_pt, **options)
+    elif isinstance(content, PageBreak):
+        plan.add_flow(_FLOW_PAGE_BREAK, **options)
+    elif isinstance(content, Table):
+        plan.add_flow(_FLOW_TABLE, _add_table(plan, content, field_index, add_block, add_cell),
+                      **options)
+    else:
+        raise TemplateError(f"unknown flow content {type(content).__name__}")
+
+
+def _add_table(plan, table: Table, field_index, add_block, add_cell) -> int:
+    empty = -1
+    if table.empty:
+        empty = add_block(TextBlock(runs=table.empty, style=table.empty[0].style), _FLOW)
+    carry_column = table.columns[table.carry_value_column] if table.carry_value else None
+    index = plan.add_table(
+        field_index[table.rows], table.padding_pt, zebra=table.zebra,
+        header_rule_pt=table.header_rule_pt, header_rule=table.header_rule,
+        footer_rule_pt=table.footer_rule_pt, footer_rule=table.footer_rule, empty_block=empty,
+        carried_label_block=add_cell(table.carried_label,
+                                     table.columns[table.carry_label_column].align),
+        brought_label_block=add_cell(table.brought_label,
+                                     table.columns[table.carry_label_column].align),
+        carry_value_block=add_cell(table.carry_value, carry_column.align if carry_column else "left"),
+        carry_label_column=table.carry_label_column if table.carry_value else -1,
+        carry_value_column=table.carry_value_column if table.carry_value else -1,
+    )
+    for column in table.columns:
+        plan.add_table_column(index, column.width_pt,
+                              header_block=add_cell(column.header, column.align),
+                              cell_block=add_cell(column.cell, column.align, column.wrap),
+                              footer_block=add_cell(column.footer, column.align))
+    return index

@@ -13,6 +13,10 @@ class DataError(PressrunError):
     """Customer data that does not fit the template."""
 
 
+class RuleError(PressrunError):
+    """A rules file that cannot be used: bad syntax, unknown column or function, wrong types."""
+
+
 class FontError(PressrunError):
     """A font that cannot be found or read."""
 

@@ -49,14 +49,41 @@ class Progress:
     elapsed_s: float
 
 
+def _check_list_column(compiled: CompiledPlan, name: str, data_type: pa.DataType) -> None:
+    """A table's rows column: list<struct> holding every required item field."""
+    if not ((pa.types.is_list(data_type) or pa.types.is_large_list(data_type))
+            and pa.types.is_struct(data_type.value_type)):
+        raise DataError(f"column '{name}' feeds a table, so it must be a list of structs; "
+                        f"it is {data_type}")
+    item_type = data_type.value_type
+    children = {item_type.field(i).name: item_type.field(i).type for i in range(item_type.num_fields)}
+    for field_name, rows in compiled.item_fields.items():
+        if rows != name:
+            continue
+        child = field_name.partition(".")[2]
+        if child not in children:
+            if compiled.template.fields[field_name].required:
+                raise DataError(f"the items of column '{name}' have no field '{child}', which the "
+                                f"template requires (they have: {', '.join(children)})")
+            continue
+        if not _is_text_type(children[child]):
+            raise DataError(f"'{name}.{child}' has type {children[child]}, which cannot be "
+                            "shown as text")
+
+
 def _field_columns(compiled: CompiledPlan, schema: pa.Schema) -> np.ndarray:
-    """Child index of each plan field in the batch; -1 for an absent optional one."""
+    """Child index of each plan field in the batch; -1 for an absent optional
+    one and for fields that are not columns (page numbers, table items)."""
     columns = []
     names = schema.names
     for name in compiled.field_names:
-        spec = compiled.template.fields[name]
+        if compiled.column_of(name) is None:
+            columns.append(-1)
+            continue
+        spec = compiled.template.fields.get(name)
+        required = spec.required if spec is not None else True
         if name not in names:
-            if spec.required:
+            if required:
                 raise DataError(
                     f"the data has no column '{name}', which the template requires "
                     f"(columns: {', '.join(names)})"
@@ -64,7 +91,9 @@ def _field_columns(compiled: CompiledPlan, schema: pa.Schema) -> np.ndarray:
             columns.append(-1)
             continue
         data_type = schema.field(name).type
-        if not _is_text_type(data_type):
+        if name in compiled.list_fields:
+            _check_list_column(compiled, name, data_type)
+        elif not _is_text_type(data_type):
             raise DataError(f"column '{name}' has type {data_type}, which cannot be shown as text")
         columns.append(names.index(name))
     return np.asarray(columns, dtype=np.int32)

@@ -170,6 +170,86 @@ class Frame:
 
 Element = Union[TextBlock, Line, Rect, ImageElement, Frame]
 
+MASTERS = ("first", "next", "back")
+PAGE_FIELDS = ("page", "pages")  # {page} and {pages}: the page's number, the document's count
+
+
+@dataclass(frozen=True)
+class PageMaster:
+    """The fixed content of a kind of page and the frames the flow fills on it."""
+    elements: tuple[Element, ...] = ()
+    frames: tuple[tuple[float, float, float, float], ...] = ()  # x, y, width, height
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "elements", tuple(self.elements))
+        object.__setattr__(self, "frames", tuple(tuple(f) for f in self.frames))
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """One column: its header text, its cell (fields of the table's rows, e.g.
+    `{amount}`), its footer (fields of the record, e.g. `{closing_balance}`)."""
+    width_pt: float
+    header: tuple[Run, ...] = ()
+    cell: tuple[Run, ...] = ()
+    footer: tuple[Run, ...] = ()
+    align: str = "left"
+    wrap: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("header", "cell", "footer"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one row per item of the list<struct> field `rows`.
+
+    Item fields in cells are named `rows.child` once built (`{amount}` in a
+    cell of a `transactions` table is `transactions.amount`)."""
+    rows: str
+    columns: tuple[TableColumn, ...]
+    padding_pt: tuple[float, float, float, float] = (2.0, 4.0, 2.0, 4.0)  # top right bottom left
+    zebra: Color | None = None
+    header_rule_pt: float = 0.0
+    header_rule: Color = BLACK
+    footer_rule_pt: float = 0.0
+    footer_rule: Color = BLACK
+    empty: tuple[Run, ...] = ()             # shown instead of a table without rows
+    carried_label: tuple[Run, ...] = ()     # last row of a page that continues
+    brought_label: tuple[Run, ...] = ()     # first row after the header on the next
+    carry_value: tuple[Run, ...] = ()       # read at the last row drawn
+    carry_label_column: int = 0
+    carry_value_column: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("columns", "empty", "carried_label", "brought_label", "carry_value"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "padding_pt", tuple(self.padding_pt))
+
+
+@dataclass(frozen=True)
+class Spacer:
+    height_pt: float
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class FlowItem:
+    """A block, table, spacer or page break of the flow, shown only when the
+    field `when` is true (or, with `equals`, when its text is that)."""
+    content: Union[TextBlock, Table, Spacer, PageBreak]
+    when: str | None = None
+    equals: str | None = None
+    keep_together: bool = False
+    keep_with_next: bool = False
+    orphans: int = 2
+    widows: int = 2
+
 
 @dataclass(frozen=True)
 class Template:
@@ -186,6 +266,8 @@ class Template:
     elements: tuple[Element, ...] = ()
     base_dir: Path = Path(".")
     source: str = "<python>"
+    masters: Mapping[str, PageMaster] = field(default_factory=dict)  # first, next, back
+    flow: tuple[FlowItem, ...] = ()
 
     def __post_init__(self) -> None:
         try:
@@ -301,7 +383,25 @@ def _prepare(t: Template) -> None:
     elements = tuple(t.elements)
     setattr_("elements", tuple(_checked_element(("elements", i), element, t, image_sizes)
                                for i, element in enumerate(elements)))
-    setattr_("fields", MappingProxyType(_all_fields(t.fields, t.elements)))
+    masters = dict(t.masters)
+    for role, master in masters.items():
+        if role not in MASTERS:
+            raise _error(("pages", role), f"unknown page master{_did_you_mean(role, MASTERS)}; "
+                                          f"expected {', '.join(MASTERS)}")
+        if not isinstance(master, PageMaster):
+            raise _error(("pages", role), f"expected a PageMaster, got {type(master).__name__}")
+        masters[role] = dataclasses.replace(master, elements=tuple(
+            _checked_element(("pages", role, "elements", i), element, t, image_sizes)
+            for i, element in enumerate(master.elements)))
+        for i, frame in enumerate(master.frames):
+            x, y, w, h = frame
+            _positive(("pages", role, "flow_frames", i), "width", w)
+            _positive(("pages", role, "flow_frames", i), "height", h)
+            _check_inside(("pages", role, "flow_frames", i), t.page, x, y, w, h)
+    setattr_("masters", MappingProxyType(masters))
+    setattr_("flow", tuple(t.flow))
+    _check_flow(t)
+    setattr_("fields", MappingProxyType(_all_fields(t.fields, all_runs(t))))
 
 
 def _items(mapping: Any, key: str, kind: type) -> Iterable[tuple[str, Any]]:
@@ -415,17 +515,108 @@ def _check_style(key: str, style: Style, fonts: Mapping[str, FontFamily]) -> Non
         raise _error(path + ("kerning",), f"expected true or false, got {_shown(style.kerning)}")
 
 
-def _all_fields(declared: Mapping[str, FieldSpec], elements: tuple[Element, ...]) -> dict[str, FieldSpec]:
-    fields = dict(_items(declared, "fields", FieldSpec))
-    for key, spec in fields.items():
-        _check_field(key, spec)
+def _element_runs(elements: Iterable[Element]) -> Iterable[Run]:
     for element in elements:
         blocks = element.flow if isinstance(element, Frame) else (element,)
         for block in blocks:
-            for run in getattr(block, "runs", ()):
-                if run.field is not None and run.field not in fields:
-                    fields[run.field] = FieldSpec(run.field)
+            yield from getattr(block, "runs", ())
+
+
+def all_runs(t: Template) -> Iterable[Run]:
+    """Every run of the template: elements, masters' elements, the flow."""
+    yield from _element_runs(t.elements)
+    for master in t.masters.values():
+        yield from _element_runs(master.elements)
+    for item in t.flow:
+        content = item.content
+        if isinstance(content, TextBlock):
+            yield from content.runs
+        elif isinstance(content, Table):
+            for column in content.columns:
+                yield from column.header + column.cell + column.footer
+            yield from content.empty + content.carried_label + content.brought_label
+            yield from content.carry_value
+
+
+def _all_fields(declared: Mapping[str, FieldSpec], runs: Iterable[Run]) -> dict[str, FieldSpec]:
+    fields = dict(_items(declared, "fields", FieldSpec))
+    for key, spec in fields.items():
+        _check_field(key, spec)
+    for run in runs:
+        if run.field is not None and run.field not in fields and run.field not in PAGE_FIELDS:
+            fields[run.field] = FieldSpec(run.field)
     return fields
+
+
+def _check_flow(t: Template) -> None:
+    if t.flow and ("first" not in t.masters or "next" not in t.masters):
+        raise _error(("flow",), "a flow needs page masters `first` and `next` (under `pages:`) "
+                                "with flow_frames to fill")
+    for role in ("first", "next"):
+        if t.flow and not t.masters[role].frames:
+            raise _error(("pages", role, "flow_frames"), "the flow needs at least one flow frame here")
+    widths = {frame[2] for master in t.masters.values() for frame in master.frames}
+    if len(widths) > 1:
+        raise _error(("pages",), "every flow frame must have the same width (the flow is laid "
+                                 f"out once): got {', '.join(_mm(w) for w in sorted(widths))}")
+    if t.masters and t.elements:
+        raise _error(("elements",), "with `pages:`, put the elements under pages.first.elements")
+    for i, item in enumerate(t.flow):
+        path = ("flow", i)
+        if not isinstance(item, FlowItem):
+            raise _error(path, f"expected a FlowItem, got {type(item).__name__}")
+        content = item.content
+        if isinstance(content, TextBlock):
+            _check_block(path, content, t, in_flow=True)
+        elif isinstance(content, Table):
+            _check_table(path + ("table",), content, t)
+        elif isinstance(content, Spacer):
+            _positive(path + ("space",), "space", content.height_pt)
+        elif not isinstance(content, PageBreak):
+            raise _error(path, f"unknown flow content {type(content).__name__}")
+        for name in ("orphans", "widows"):
+            value = getattr(item, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 20:
+                raise _error(path + (name,), f"expected a whole number from 1 to 20, got {_shown(value)}")
+        if item.equals is not None and item.when is None:
+            raise _error(path, "`equals` needs `when` (the field compared)")
+
+
+def _check_table(path: KeyPath, table: Table, t: Template) -> None:
+    if not table.columns:
+        raise _error(path + ("columns",), "a table needs at least one column")
+    width = 0.0
+    for i, column in enumerate(table.columns):
+        if not isinstance(column, TableColumn):
+            raise _error(path + ("columns", i), f"expected a TableColumn, got {type(column).__name__}")
+        _positive(path + ("columns", i, "width"), "width", column.width_pt)
+        if column.align not in ("left", "right", "center"):
+            raise _error(path + ("columns", i, "align"), f"unknown alignment {_shown(column.align)}")
+        width += column.width_pt
+        for run in column.cell:
+            if run.field is not None and not run.field.startswith(table.rows + "."):
+                raise _error(path + ("columns", i, "value"), f"cells show fields of the rows "
+                                                            f"('{table.rows}.x'), got '{run.field}'")
+        for run in column.header + column.footer:
+            if run.field is not None and run.field.startswith(table.rows + "."):
+                raise _error(path + ("columns", i), f"'{run.field}' is a field of the rows: only "
+                                                    "cells can show it")
+    frame_width = next(iter({f[2] for m in t.masters.values() for f in m.frames}), width)
+    if width > frame_width + _EPSILON_PT:
+        raise _error(path + ("columns",), f"the columns are {_mm(width)} wide, the flow frames "
+                                          f"{_mm(frame_width)}")
+    if len(table.padding_pt) != 4 or any(not _is_number(p) or p < 0 for p in table.padding_pt):
+        raise _error(path + ("padding",), "expected 1, 2 or 4 lengths of 0 or more")
+    if table.carry_value:
+        for name in ("carry_label_column", "carry_value_column"):
+            value = getattr(table, name)
+            if not isinstance(value, int) or not 0 <= value < len(table.columns):
+                raise _error(path + ("carried_forward",), f"{name} must name a column from 0 to "
+                                                          f"{len(table.columns) - 1}, got {_shown(value)}")
+    for name in ("zebra", "header_rule", "footer_rule"):
+        value = getattr(table, name)
+        if value is not None and not isinstance(value, Color):
+            raise _error(path + (name,), f"expected a Color, got {_shown(value)}")
 
 
 # The native format spec holds these many bytes (with the terminating NUL).
@@ -593,7 +784,8 @@ def _check_block(path: KeyPath, block: TextBlock, t: Template, in_flow: bool) ->
 
 # --------------------------------------------------------------------------- from plain data
 
-_TOP_KEYS = ("pressrun", "name", "page", "fonts", "styles", "images", "fields", "elements")
+_TOP_KEYS = ("pressrun", "name", "page", "fonts", "styles", "images", "fields", "elements",
+             "pages", "flow")
 _STYLE_KEYS = ("based_on", "font", "face", "size", "leading", "color", "fallback", "kerning")
 _FORMAT_KEYS = ("decimals", "thousands", "decimal", "prefix", "suffix", "date")
 _BLOCK_KEYS = ("style", "align", "overflow", "min_size", "space_before", "space_after")
@@ -607,6 +799,18 @@ _ELEMENT_KEYS = {
 }
 _FLOW_KEYS = {"text": ("text",) + _BLOCK_KEYS,
               "paragraph": ("paragraph", "skip_empty_lines") + _BLOCK_KEYS}
+_FLOW_ITEM_KEYS = ("when", "equals", "keep_together", "keep_with_next", "orphans", "widows")
+_DOC_FLOW_KEYS = {
+    "text": ("text",) + _BLOCK_KEYS + _FLOW_ITEM_KEYS,
+    "paragraph": ("paragraph", "skip_empty_lines") + _BLOCK_KEYS + _FLOW_ITEM_KEYS,
+    "table": ("table",) + _FLOW_ITEM_KEYS,
+    "space": ("space", "when", "equals"),
+    "page_break": ("page_break", "when", "equals"),
+    "choose": ("choose", "cases"),
+}
+_TABLE_KEYS = ("rows", "columns", "style", "header_style", "footer_style", "padding", "zebra",
+               "header_rule", "footer_rule", "empty", "carried_forward", "brought_forward")
+_COLUMN_KEYS = ("header", "value", "footer", "width", "align", "wrap")
 
 
 def _mapping(value: Any, path: KeyPath, allowed: Iterable[str], required: Iterable[str] = ()) -> dict:
@@ -706,7 +910,9 @@ def _template_from_data(data: Any, source: str, base_dir: Path, registry: FontRe
     if version != FORMAT_VERSION or isinstance(version, bool):
         raise _error(("pressrun",), f"unsupported template format version {_shown(version)}; "
                                     f"this pressrun reads version {FORMAT_VERSION}")
-    top = _mapping(data, (), _TOP_KEYS, required=("page", "styles", "elements"))
+    top = _mapping(data, (), _TOP_KEYS, required=("page", "styles"))
+    if "elements" not in top and "pages" not in top:
+        raise _error((), "missing required key 'elements' (or `pages:` with page masters)")
     name = _text(top.get("name", default_name), ("name",))
     fonts = {key: _font_from_data(key, value, base_dir, registry)
              for key, value in _named(top.get("fonts"), ("fonts",)).items()}
@@ -719,13 +925,163 @@ def _template_from_data(data: Any, source: str, base_dir: Path, registry: FontRe
         images[key] = ImageSpec(key, _absolute(_text(spec["file"], ("images", key, "file")), base_dir))
     fields = {key: _field_from_data(key, value)
               for key, value in _named(top.get("fields"), ("fields",)).items()}
-    elements_data = top["elements"]
-    if not isinstance(elements_data, list):
-        raise _error(("elements",), f"expected a list of elements, got {_shown(elements_data)}")
-    elements = tuple(_element_from_data(("elements", i), value, styles)
-                     for i, value in enumerate(elements_data))
+    elements = _elements_from_data(top.get("elements", []), ("elements",), styles)
+    masters = {role: _master_from_data(role, value, styles)
+               for role, value in _named(top.get("pages"), ("pages",)).items()}
+    flow_data = top.get("flow", [])
+    if not isinstance(flow_data, list):
+        raise _error(("flow",), f"expected a list of flow items, got {_shown(flow_data)}")
+    flow: list[FlowItem] = []
+    for i, value in enumerate(flow_data):
+        flow += _flow_items_from_data(("flow", i), value, styles)
     return Template(name=name, page=_page_from_data(top["page"]), fonts=fonts, styles=styles,
-                    images=images, fields=fields, elements=elements, base_dir=base_dir, source=source)
+                    images=images, fields=fields, elements=elements, base_dir=base_dir, source=source,
+                    masters=masters, flow=tuple(flow))
+
+
+def _elements_from_data(value: Any, path: KeyPath, styles: Mapping[str, Style]) -> tuple[Element, ...]:
+    if not isinstance(value, list):
+        raise _error(path, f"expected a list of elements, got {_shown(value)}")
+    return tuple(_element_from_data(path + (i,), item, styles) for i, item in enumerate(value))
+
+
+def _master_from_data(role: str, value: Any, styles: Mapping[str, Style]) -> PageMaster:
+    path = ("pages", role)
+    if role not in MASTERS:
+        raise _error(path, f"unknown page master{_did_you_mean(role, MASTERS)}; expected "
+                           f"{', '.join(MASTERS)}")
+    data = _mapping(value if value is not None else {}, path, ("elements", "flow_frames"))
+    elements = _elements_from_data(data.get("elements", []), path + ("elements",), styles)
+    frames_data = data.get("flow_frames", [])
+    if not isinstance(frames_data, list):
+        raise _error(path + ("flow_frames",), f"expected a list of [x, y, width, height], got "
+                                              f"{_shown(frames_data)}")
+    frames = tuple(_box(box, path + ("flow_frames", i), height_optional=False)
+                   for i, box in enumerate(frames_data))
+    return PageMaster(elements, frames)
+
+
+def _flow_items_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]) -> list[FlowItem]:
+    kind = _element_kind(value, path, _DOC_FLOW_KEYS)
+    data = _mapping(value, path, _DOC_FLOW_KEYS[kind])
+    if kind == "choose":
+        # One of N: each case is shown when the field's text equals its key.
+        field_name = _text(data["choose"], path + ("choose",))
+        cases = _named(data.get("cases"), path + ("cases",))
+        if not cases:
+            raise _error(path + ("cases",), "choose needs cases: {value: [flow items], ...}")
+        items: list[FlowItem] = []
+        for case, case_items in cases.items():
+            case_path = path + ("cases", case)
+            if not isinstance(case_items, list):
+                case_items = [case_items]
+            for j, item in enumerate(case_items):
+                for chosen in _flow_items_from_data(case_path + (j,), item, styles):
+                    if chosen.when is not None:
+                        raise _error(case_path + (j, "when"), "an item inside choose cannot have `when`")
+                    items.append(dataclasses.replace(chosen, when=field_name, equals=str(case)))
+        return items
+    when = _text(data["when"], path + ("when",)) if "when" in data else None
+    equals = _text(str(data["equals"]), path + ("equals",)) if "equals" in data else None
+    options = dict(
+        when=when, equals=equals,
+        keep_together=_bool(data.get("keep_together", False), path + ("keep_together",)),
+        keep_with_next=_bool(data.get("keep_with_next", False), path + ("keep_with_next",)),
+        orphans=data.get("orphans", 2), widows=data.get("widows", 2),
+    )
+    default_style = next(iter(styles))
+    if kind in ("text", "paragraph"):
+        if "at" in data or "box" in data:
+            raise _error(path, "blocks in the flow are placed by the flow; remove at/box")
+        block = _block_from_data(path, data, kind, default_style, styles, in_flow=True)
+        return [FlowItem(block, **options)]
+    if kind == "space":
+        return [FlowItem(Spacer(_length(data["space"], path + ("space",))), when=when, equals=equals)]
+    if kind == "page_break":
+        return [FlowItem(PageBreak(), when=when, equals=equals)]
+    return [FlowItem(_table_from_data(path + ("table",), data["table"], styles), **options)]
+
+
+def _cell_runs(value: Any, path: KeyPath, style: str, styles: Mapping[str, Style],
+               rows: str | None) -> tuple[Run, ...]:
+    """Runs of a cell; with `rows`, bare field names are fields of the rows."""
+    if value is None:
+        return ()
+    runs = _runs_from_data(value, path, style, styles)
+    if rows is None:
+        return runs
+    return tuple(dataclasses.replace(run, field=f"{rows}.{run.field}")
+                 if run.field is not None and run.field not in PAGE_FIELDS
+                 and not run.field.startswith(rows + ".") else run for run in runs)
+
+
+def _table_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]) -> Table:
+    data = _mapping(value, path, _TABLE_KEYS, required=("rows", "columns"))
+    rows = _text(data["rows"], path + ("rows",))
+    default_style = next(iter(styles))
+    style = _text(data.get("style", default_style), path + ("style",))
+    header_style = _text(data.get("header_style", style), path + ("header_style",))
+    footer_style = _text(data.get("footer_style", style), path + ("footer_style",))
+    for key, name in (("style", style), ("header_style", header_style), ("footer_style", footer_style)):
+        _known(path + (key,), name, styles, "style")
+    columns_data = data["columns"]
+    if not isinstance(columns_data, list) or not columns_data:
+        raise _error(path + ("columns",), f"expected a list of columns, got {_shown(columns_data)}")
+    columns = []
+    for i, column_value in enumerate(columns_data):
+        cpath = path + ("columns", i)
+        column = _mapping(column_value, cpath, _COLUMN_KEYS, required=("width",))
+        columns.append(TableColumn(
+            width_pt=_length(column["width"], cpath + ("width",)),
+            header=_cell_runs(column.get("header"), cpath + ("header",), header_style, styles, None),
+            cell=_cell_runs(column.get("value"), cpath + ("value",), style, styles, rows),
+            footer=_cell_runs(column.get("footer"), cpath + ("footer",), footer_style, styles, None),
+            align=_text(column.get("align", "left"), cpath + ("align",)),
+            wrap=_bool(column.get("wrap", True), cpath + ("wrap",)),
+        ))
+    padding_value = data.get("padding", ["2pt", "4pt"])
+    if not isinstance(padding_value, list):
+        padding_value = [padding_value]
+    padding = _lengths(padding_value, path + ("padding",), (1, 2, 4),
+                       "a length, [vertical, horizontal] or [top, right, bottom, left]")
+    if len(padding) == 1:
+        padding = padding * 4
+    elif len(padding) == 2:
+        padding = [padding[0], padding[1], padding[0], padding[1]]
+
+    def rule(key: str) -> tuple[float, Color]:
+        if key not in data:
+            return 0.0, BLACK
+        spec = _mapping(data[key], path + (key,), ("width", "color"))
+        return (_length(spec.get("width", "0.5pt"), path + (key, "width")),
+                _parsed(parse_color, spec.get("color", "black"), path + (key, "color")))
+
+    header_rule_pt, header_rule = rule("header_rule")
+    footer_rule_pt, footer_rule = rule("footer_rule")
+    zebra = _parsed(parse_color, data["zebra"], path + ("zebra",)) if data.get("zebra") is not None else None
+    carried = brought = value_runs = ()
+    label_column = value_column = 0
+    if data.get("carried_forward") is not None:
+        cpath = path + ("carried_forward",)
+        carry = _mapping(data["carried_forward"], cpath,
+                         ("label", "label_column", "value", "value_column", "style"),
+                         required=("label", "value", "label_column", "value_column"))
+        carry_style = _text(carry.get("style", style), cpath + ("style",))
+        _known(cpath + ("style",), carry_style, styles, "style")
+        carried = _cell_runs(carry["label"], cpath + ("label",), carry_style, styles, None)
+        value_runs = _cell_runs(carry["value"], cpath + ("value",), carry_style, styles, rows)
+        label_column, value_column = carry["label_column"], carry["value_column"]
+        brought_value = data.get("brought_forward", "Brought forward")
+        brought = _cell_runs(brought_value, path + ("brought_forward",), carry_style, styles, None)
+    elif data.get("brought_forward") is not None:
+        raise _error(path + ("brought_forward",), "brought_forward needs carried_forward "
+                                                  "(its value and columns)")
+    empty = _cell_runs(data.get("empty"), path + ("empty",), style, styles, None)
+    return Table(rows=rows, columns=tuple(columns), padding_pt=tuple(padding), zebra=zebra,
+                 header_rule_pt=header_rule_pt, header_rule=header_rule,
+                 footer_rule_pt=footer_rule_pt, footer_rule=footer_rule, empty=empty,
+                 carried_label=carried, brought_label=brought, carry_value=value_runs,
+                 carry_label_column=label_column, carry_value_column=value_column)
 
 
 def _page_from_data(value: Any) -> Page:
