@@ -76,11 +76,13 @@ def main() -> None:
 @click.option("--key", "key_fields", multiple=True,
               help="A field that identifies a record in the reports (repeatable), e.g. --key customer_id.")
 @click.option("--batch-size", default=2048, show_default=True, help="Records per native batch.")
+@click.option("--rules", "rules", type=click.Path(dir_okay=False), default=None,
+              help="A rules file (YAML, see docs/rules.md) whose rules the template can use.")
 @click.option("--threads", type=click.IntRange(1, 8), default=None,
               help="Threads that deflate page streams [default: cores available, at most 4]. "
                    "The output is the same whatever the number.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
-def compose(data, template, out, compression, key_fields, batch_size, threads, quiet):
+def compose(data, template, out, compression, key_fields, batch_size, rules, threads, quiet):
     """Compose every record of DATA (Parquet, Arrow, CSV, JSON lines) into one PDF.
 
     Records that cannot be composed (a missing required field, a character no
@@ -93,11 +95,13 @@ def compose(data, template, out, compression, key_fields, batch_size, threads, q
         _fail(f"{data}: no such data file")
     if not Path(template).exists():
         _fail(f"{template}: no such template file")
+    if rules is not None and not Path(rules).exists():
+        _fail(f"{rules}: no such rules file")
     try:
         with _ProgressBar(_record_count(data), quiet) as bar:
             report = compose_job(data, template, out, compression=compression,
                                  key_fields=key_fields, batch_size=batch_size, progress=bar,
-                                 threads=threads)
+                                 threads=threads, rules=rules)
     except PressrunError as exc:
         _fail(exc)
     click.echo(report.summary())

@@ -22,6 +22,7 @@ from .compile import CompiledPlan, compile_template
 from .errors import DataError
 from .fontsubset import subset_cff
 from .reports import DocumentIndex, ExceptionReport, JobReport, RecordException
+from .rules import RuleSet, load_rules
 from .sources import open_source, sliced
 from .template import Template, load_template
 
@@ -124,6 +125,7 @@ def compose(
     title: Optional[str] = None,
     progress: Optional[Callable[[Progress], None]] = None,
     threads: Optional[int] = None,
+    rules: "str | os.PathLike | RuleSet | None" = None,
 ) -> JobReport:
     """Composes every record of `source` with `template` into one PDF at `out`.
 
@@ -131,6 +133,10 @@ def compose(
     PyCapsule producer (polars, duckdb). Records that cannot be composed go to
     the exception report (`<out>.exceptions.parquet` and `.csv`) and the job
     goes on. Returns the JobReport; raises if the counts do not reconcile.
+
+    rules: a rules file (YAML) or RuleSet; its rules become columns the
+    template can show and test, evaluated per batch. A record for which a
+    rule fails goes to the exception report with the rule's name.
 
     threads: how many threads deflate the page streams (default: the cores
     this process may use, at most 4). The output is the same bytes whatever
@@ -143,7 +149,13 @@ def compose(
         template = load_template(template)
     compiled = compile_template(template)
     reader = open_source(source)
-    field_columns = _field_columns(compiled, reader.schema)
+    rule_set = None
+    schema = reader.schema
+    if rules is not None:
+        rule_set = rules if isinstance(rules, RuleSet) else load_rules(rules)
+        program = rule_set.compile(schema)
+        schema = pa.schema(list(schema) + [pa.field(r.name, r.type) for r in program.rules])
+    field_columns = _field_columns(compiled, schema)
     for name in key_fields:
         if name not in reader.schema.names:
             raise DataError(f"key field '{name}' is not a column of the data")
@@ -161,12 +173,15 @@ def compose(
     report = JobReport(output=str(out_path) if out_path else "")
     try:
         for batch in sliced(reader, batch_size):
+            keys = _keys(batch, key_fields)
+            records = np.arange(report.records_in, report.records_in + batch.num_rows, dtype=np.int64)
+            records_end = report.records_in + batch.num_rows
+            if rule_set is not None:
+                batch, keys, records = _apply_rules(rule_set, batch, keys, records, exceptions)
             schema_capsule, array_capsule = batch.__arrow_c_array__()
             first_pages, page_counts, errors = composer.compose_pdf(
                 writer, schema_capsule, array_capsule, field_columns)
             writer.write_output(sink)
-            keys = _keys(batch, key_fields)
-            records = np.arange(report.records_in, report.records_in + batch.num_rows, dtype=np.int64)
             for row, field_index, message in errors:
                 field_name = compiled.field_names[field_index] if field_index >= 0 else ""
                 exceptions.add(RecordException(int(records[row]), keys[row].as_py(), field_name, message))
@@ -174,7 +189,7 @@ def compose(
             composed = page_counts > 0
             index.add_batch(records[composed], keys.filter(pa.array(composed)),
                             first_pages[composed], page_counts[composed])
-            report.records_in += batch.num_rows
+            report.records_in = int(records_end)
             report.documents += int(composed.sum())
             report.pages = writer.page_count
             if progress is not None:
@@ -208,6 +223,23 @@ def compose(
     report.reconcile()
     report.write_json(Path(report.outputs["report"]))
     return report
+
+
+def _apply_rules(rule_set: RuleSet, batch: pa.RecordBatch, keys: pa.Array, records: np.ndarray,
+                 exceptions: ExceptionReport):
+    """The batch with its rule columns, less the records a rule failed for
+    (they go to the exception report with the rule's name)."""
+    result = rule_set.evaluate(batch)
+    if not result.errors:
+        return result.batch, keys, records
+    failed = np.zeros(batch.num_rows, dtype=bool)
+    for row, rule_name, reason in result.errors:
+        if not failed[row]:  # the first failing rule of a record names it
+            exceptions.add(RecordException(int(records[row]), keys[row].as_py(), rule_name,
+                                           f"rule '{rule_name}': {reason}"))
+        failed[row] = True
+    keep = pa.array(~failed)
+    return result.batch.filter(keep), keys.filter(keep), records[~failed]
 
 
 def _deflate_threads(threads: Optional[int]) -> int:
