@@ -254,7 +254,8 @@ cdef class Plan:
                   header_rule=None, float footer_rule_pt=0, footer_rule=None, int empty_block=-1,
                   int carried_label_block=-1, int brought_label_block=-1,
                   int carry_value_block=-1, int carry_label_column=-1,
-                  int carry_value_column=-1):
+                  int carry_value_column=-1, float row_rule_pt=0, row_rule=None,
+                  int group_field=-1, int group_block=-1):
         """padding_pt: (top, right, bottom, left). Colours: pressrun.units.Color or None."""
         cdef PrError error
         cdef PrTableSpec spec
@@ -278,8 +279,31 @@ cdef class Plan:
         spec.carry_value_block = carry_value_block
         spec.carry_label_column = carry_label_column
         spec.carry_value_column = carry_value_column
+        spec.row_rule_pt = row_rule_pt
+        if row_rule is not None:
+            spec.row_rule = _color(row_rule)
+        spec.group_field = group_field
+        spec.group_block = group_block
         _check(PrPlan_addTable(self._plan, &spec, &index, &error), &error)
         return index
+
+    def add_flow_image(self, uint32_t image, float x_pt, float width_pt, float height_pt):
+        """An image for the flow, x_pt from the frame's left edge; returns its index."""
+        cdef PrError error
+        cdef PrPlacementSpec spec
+        cdef uint32_t index
+        spec.image = image
+        spec.x_pt = x_pt
+        spec.y_pt = 0
+        spec.width_pt = width_pt
+        spec.height_pt = height_pt
+        _check(PrPlan_addFlowImage(self._plan, &spec, &index, &error), &error)
+        return index
+
+    def set_page_condition(self, uint32_t condition):
+        """0 all pages, 1 first, 2 last, 3 all but the last, 4 all but the first."""
+        cdef PrError error
+        _check(PrPlan_setPageCondition(self._plan, condition, &error), &error)
 
     def add_table_column(self, uint32_t table, float width_pt, *, int header_block=-1,
                          int cell_block=-1, int footer_block=-1):

@@ -121,6 +121,10 @@ cdef extern from "pressrun.h" nogil:
         int32_t carry_value_block
         int32_t carry_label_column
         int32_t carry_value_column
+        float row_rule_pt
+        PrColor row_rule
+        int32_t group_field
+        int32_t group_block
 
     ctypedef struct PrTableColumnSpec:
         float width_pt
@@ -191,6 +195,9 @@ cdef extern from "pressrun.h" nogil:
     PrStatus PrPlan_addFlowFrame(PrPlan *plan, float x_pt, float y_pt, float width_pt,
                                  float height_pt, PrError *error)
     PrStatus PrPlan_addFlow(PrPlan *plan, const PrFlowSpec *spec, PrError *error)
+    PrStatus PrPlan_addFlowImage(PrPlan *plan, const PrPlacementSpec *spec, uint32_t *out_index,
+                                 PrError *error)
+    PrStatus PrPlan_setPageCondition(PrPlan *plan, uint32_t condition, PrError *error)
     PrStatus PrPlan_addTable(PrPlan *plan, const PrTableSpec *spec, uint32_t *out_index,
                              PrError *error)
     PrStatus PrPlan_addTableColumn(PrPlan *plan, uint32_t table, const PrTableColumnSpec *spec,

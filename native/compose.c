@@ -40,6 +40,7 @@ PrStatus PrComposer_create(const PrPlan *plan, PrComposer **out, PrError *error)
   composer->plan = plan;
   PrDisplayList_init(&composer->list);
   PrBuffer_init(&composer->scratch);
+  PrBuffer_init(&composer->scratch_previous);
   composer->cell_layout_count = widest_table(plan);
   composer->cell_layouts = calloc(composer->cell_layout_count + 1, sizeof *composer->cell_layouts);
   if (composer->cell_layouts == NULL) {
@@ -97,6 +98,7 @@ void PrComposer_destroy(PrComposer *composer) {
   free(composer->cell_layouts);
   free(composer->page_masters);
   PrBuffer_free(&composer->scratch);
+  PrBuffer_free(&composer->scratch_previous);
   PrDisplayList_free(&composer->list);
   free(composer->field_views);
   free(composer->frame_used_pt);

@@ -31,11 +31,13 @@ struct PrComposer {
   uint8_t *page_masters;         /* master of each page of the current record */
   size_t page_master_capacity;
   const PrDocWriter *writer;     /* of the current batch: forms are defined on first use */
-  PrBuffer scratch;              /* a value's text, for conditions */
+  PrBuffer scratch;              /* a value's text, for conditions and group keys */
+  PrBuffer scratch_previous;     /* the previous row's group key */
   /* The flow's position: */
   uint32_t frame;                /* plan frame index being filled */
   float y_pt;                    /* top of the free space in it */
   bool at_top;                   /* nothing placed in this frame yet */
+  bool continued;                /* the frame continues the flow from an earlier one */
   PrRecordError *errors;
   size_t error_count, error_capacity;
 };

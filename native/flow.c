@@ -133,6 +133,10 @@ static PrStatus lead_height(PrComposer *composer, const PrPlanFlow *flow, int64_
   if (flow->spec.kind == PR_FLOW_TABLE) {
     return PrTable_leadHeight(composer, flow->spec.index, row, out_pt, error);
   }
+  if (flow->spec.kind == PR_FLOW_IMAGE) {
+    *out_pt = composer->plan->flow_images[flow->spec.index].height_pt;
+    return PR_OK;
+  }
   if (flow->spec.kind != PR_FLOW_BLOCK) {
     return PR_OK;
   }
@@ -163,7 +167,7 @@ static PrStatus block_height(PrComposer *composer, const PrPlanFlow *flow, int64
 static PrStatus keep_with_next(PrComposer *composer, uint32_t i, int64_t row, PrError *error) {
   const PrPlan *plan = composer->plan;
   const PrPlanFlow *flow = &plan->flows[i];
-  if (composer->at_top || flow->spec.kind != PR_FLOW_BLOCK) {
+  if (composer->at_top || (flow->spec.kind != PR_FLOW_BLOCK && flow->spec.kind != PR_FLOW_IMAGE)) {
     return PR_OK;
   }
   uint32_t next = i + 1;
@@ -174,12 +178,42 @@ static PrStatus keep_with_next(PrComposer *composer, uint32_t i, int64_t row, Pr
     return PR_OK;
   }
   float own = 0.0f, lead = 0.0f;
-  PR_RETURN_NOT_OK(block_height(composer, flow, row, &own, error));
+  if (flow->spec.kind == PR_FLOW_IMAGE) {
+    own = plan->flow_images[flow->spec.index].height_pt;
+  } else {
+    PR_RETURN_NOT_OK(block_height(composer, flow, row, &own, error));
+  }
   PR_RETURN_NOT_OK(lead_height(composer, &plan->flows[next], row, &lead, error));
   if (composer->y_pt + own + lead > PrPage_frameBottom(composer) + PR_FIT_EPSILON_PT) {
     return PrPage_nextFrame(composer, row, error);
   }
   return PR_OK;
+}
+
+/* An image at the cursor, in the next frame when it does not fit here. */
+static PrStatus place_image(PrComposer *composer, uint32_t index, int64_t row, PrError *error) {
+  const PrPlan *plan = composer->plan;
+  const PrPlacementSpec *placement = &plan->flow_images[index];
+  if (composer->y_pt + placement->height_pt > PrPage_frameBottom(composer) + PR_FIT_EPSILON_PT &&
+      !composer->at_top) {
+    PR_RETURN_NOT_OK(PrPage_nextFrame(composer, row, error));
+  }
+  const PrPlanFrame *frame = &plan->frames[composer->frame];
+  if (placement->height_pt > frame->height_pt + PR_FIT_EPSILON_PT) {
+    return PrError_set(error, PR_ERECORD, "flow image %u is %.1f pt high, taller than its frame",
+                       index, (double)placement->height_pt);
+  }
+  PrItem *item = PrDisplayList_addItem(&composer->list, PR_ITEM_IMAGE);
+  if (item != NULL) {
+    item->resource = placement->image;
+    item->x_pt = frame->x_pt + placement->x_pt;
+    item->y_pt = composer->y_pt;
+    item->width_pt = placement->width_pt;
+    item->height_pt = placement->height_pt;
+  }
+  composer->y_pt += placement->height_pt;
+  composer->at_top = false;
+  return PrDisplayList_check(&composer->list, error);
 }
 
 PrStatus PrFlow_run(PrComposer *composer, int64_t row, PrError *error) {
@@ -200,9 +234,15 @@ PrStatus PrFlow_run(PrComposer *composer, int64_t row, PrError *error) {
       case PR_FLOW_TABLE:
         PR_RETURN_NOT_OK(PrTable_place(composer, flow->spec.index, &flow->spec, row, error));
         break;
+      case PR_FLOW_IMAGE:
+        PR_RETURN_NOT_OK(place_image(composer, flow->spec.index, row, error));
+        break;
       case PR_FLOW_SPACE:
-        if (!composer->at_top) {
+        /* Space that a break carried to the top of a frame is dropped; space
+         * that opens the document is kept. */
+        if (!(composer->at_top && composer->continued)) {
           composer->y_pt += flow->spec.space_pt;
+          composer->at_top = false;
           if (composer->y_pt > PrPage_frameBottom(composer)) {
             PR_RETURN_NOT_OK(PrPage_nextFrame(composer, row, error));
           }

@@ -182,8 +182,9 @@ PrStatus PrPage_start(PrComposer *composer, uint8_t master, int64_t row, PrError
   }
   for (uint32_t e = 0; e < plan->element_count; e++) {
     const PrPlanElement *element = &plan->elements[e];
-    if (element->is_static || element->master != master) {
-      continue;
+    if (element->is_static || element->master != master ||
+        element->condition != PR_PAGES_ALL) {
+      continue;   /* conditional elements: drawn by PrPage_numberPages */
     }
     if (element->kind == PR_ELEMENT_BLOCK) {
       if (plan->blocks[element->index].has_page_fields) {
@@ -199,6 +200,7 @@ PrStatus PrPage_start(PrComposer *composer, uint8_t master, int64_t row, PrError
     composer->frame = frame;
     composer->y_pt = plan->frames[frame].y_pt;
     composer->at_top = true;
+    composer->continued = master != PR_MASTER_FIRST;
   }
   return PrDisplayList_check(list, error);
 }
@@ -211,28 +213,57 @@ PrStatus PrPage_nextFrame(PrComposer *composer, int64_t row, PrError *error) {
       composer->frame = f;
       composer->y_pt = plan->frames[f].y_pt;
       composer->at_top = true;
+      composer->continued = true;
       return PR_OK;
     }
   }
   return PrPage_start(composer, PR_MASTER_NEXT, row, error);
 }
 
+/* Whether an element with `condition` is drawn on page p of `pages`
+ * (`last` is the last page before a back page). */
+static bool condition_holds(uint8_t condition, uint32_t p, uint32_t last) {
+  switch (condition) {
+    case PR_PAGES_FIRST: return p == 0;
+    case PR_PAGES_LAST: return p == last;
+    case PR_PAGES_NOT_LAST: return p != last;
+    case PR_PAGES_NOT_FIRST: return p != 0;
+    default: return true;
+  }
+}
+
 PrStatus PrPage_numberPages(PrComposer *composer, int64_t row, PrError *error) {
   const PrPlan *plan = composer->plan;
-  if (!plan->has_page_fields) {
+  if (!plan->has_page_fields && !plan->has_conditions) {
     return PR_OK;
   }
   PrDisplayList *list = &composer->list;
   uint32_t pages = (uint32_t)list->page_count;
+  uint32_t last = pages - 1;
+  if (pages > 1 && composer->page_masters[last] == PR_MASTER_BACK) {
+    last--;
+  }
   composer->page_layout.page_count = pages;
   for (uint32_t p = 0; p < pages; p++) {
     PrDisplayList_beginOverlay(list, p);
     composer->page_layout.page_number = p + 1;
     for (uint32_t e = 0; e < plan->element_count; e++) {
       const PrPlanElement *element = &plan->elements[e];
-      if (element->kind == PR_ELEMENT_BLOCK && element->master == composer->page_masters[p] &&
-          plan->blocks[element->index].has_page_fields) {
+      if (element->master != composer->page_masters[p]) {
+        continue;
+      }
+      bool numbered = element->kind == PR_ELEMENT_BLOCK &&
+                      plan->blocks[element->index].has_page_fields;
+      if (element->condition == PR_PAGES_ALL && !numbered) {
+        continue;   /* drawn with the page */
+      }
+      if (!condition_holds(element->condition, p, last)) {
+        continue;
+      }
+      if (element->kind == PR_ELEMENT_BLOCK) {
         PR_RETURN_NOT_OK(PrPage_placeBlock(composer, element->index, row, error));
+      } else {
+        emit_shape(plan, element, list);
       }
     }
   }

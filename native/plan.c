@@ -73,7 +73,9 @@ static PrStatus check_color(const PrColor *color, const char *what, PrError *err
 
 static PrStatus add_element(PrPlan *plan, uint8_t kind, bool is_static, uint32_t index,
                            PrError *error) {
-  PrPlanElement element = {kind, is_static, index, plan->master};
+  /* A conditional element depends on the page: never in the shared form. */
+  PrPlanElement element = {kind, is_static && plan->condition == PR_PAGES_ALL, index,
+                           plan->master, plan->condition};
   plan->has_master[plan->master] = true;
   return PLAN_APPEND(plan, element, &element, NULL, error);
 }
@@ -116,6 +118,7 @@ void PrPlan_destroy(PrPlan *plan) {
   free(plan->placements);
   free(plan->elements);
   free(plan->flows);
+  free(plan->flow_images);
   free(plan->tables);
   free(plan->table_columns);
   free(plan->text_pool);
@@ -300,6 +303,7 @@ PrStatus PrPlan_addFlow(PrPlan *plan, const PrFlowSpec *spec, PrError *error) {
     case PR_FLOW_TABLE: ok = spec->index < plan->table_count; break;
     case PR_FLOW_SPACE: ok = is_length(spec->space_pt) && spec->space_pt < 1.0e5f; break;
     case PR_FLOW_PAGE_BREAK: ok = true; break;
+    case PR_FLOW_IMAGE: ok = spec->index < plan->flow_image_count; break;
     default: break;
   }
   if (!ok) {
@@ -329,6 +333,26 @@ PrStatus PrPlan_addFlow(PrPlan *plan, const PrFlowSpec *spec, PrError *error) {
   return PLAN_APPEND(plan, flow, &flow, NULL, error);
 }
 
+PrStatus PrPlan_addFlowImage(PrPlan *plan, const PrPlacementSpec *spec, uint32_t *out_index,
+                             PrError *error) {
+  PR_RETURN_NOT_OK(check_building(plan, error));
+  if (spec->image >= plan->image_count || !is_coordinate(spec->x_pt) ||
+      !(spec->width_pt > 0.0f) || !(spec->height_pt > 0.0f) ||
+      !is_coordinate(spec->width_pt) || !is_coordinate(spec->height_pt)) {
+    return PrError_set(error, PR_EINVAL, "plan: a flow image needs an image and a positive size");
+  }
+  return PLAN_APPEND(plan, flow_image, spec, out_index, error);
+}
+
+PrStatus PrPlan_setPageCondition(PrPlan *plan, uint32_t condition, PrError *error) {
+  PR_RETURN_NOT_OK(check_building(plan, error));
+  if (condition > PR_PAGES_NOT_FIRST) {
+    return PrError_set(error, PR_EINVAL, "plan: unknown page condition %u", condition);
+  }
+  plan->condition = (uint8_t)condition;
+  return PR_OK;
+}
+
 PrStatus PrPlan_addTable(PrPlan *plan, const PrTableSpec *spec, uint32_t *out_index,
                          PrError *error) {
   PR_RETURN_NOT_OK(check_building(plan, error));
@@ -348,8 +372,20 @@ PrStatus PrPlan_addTable(PrPlan *plan, const PrTableSpec *spec, uint32_t *out_in
   if (spec->has_zebra) PR_RETURN_NOT_OK(check_color(&spec->zebra, "a table's zebra", error));
   PR_RETURN_NOT_OK(check_color(&spec->header_rule, "a table's header rule", error));
   PR_RETURN_NOT_OK(check_color(&spec->footer_rule, "a table's footer rule", error));
+  if (!is_length(spec->row_rule_pt)) {
+    return PrError_set(error, PR_EINVAL, "plan: a table has a bad rule width");
+  }
+  PR_RETURN_NOT_OK(check_color(&spec->row_rule, "a table's row rule", error));
+  if ((spec->group_field >= 0) != (spec->group_block >= 0) ||
+      (spec->group_field >= 0 &&
+       ((uint32_t)spec->group_field >= plan->field_count ||
+        plan->fields[spec->group_field].list_field != (int32_t)spec->list_field))) {
+    return PrError_set(error, PR_EINVAL,
+                       "plan: a table's group heading needs a field of its rows and a block");
+  }
   const int32_t blocks[] = {spec->empty_block, spec->carried_label_block,
-                            spec->brought_label_block, spec->carry_value_block};
+                            spec->brought_label_block, spec->carry_value_block,
+                            spec->group_block};
   for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
     if (blocks[i] >= 0 && !is_block_of(plan, blocks[i], i == 0 ? PR_BLOCK_FLOW : PR_BLOCK_CELL)) {
       return PrError_set(error, PR_EINVAL, "plan: a table names block %d, not a %s block",
@@ -558,16 +594,19 @@ PrStatus PrPlan_finish(PrPlan *plan, PrError *error) {
   for (uint32_t m = 0; m < PR_MASTER_COUNT; m++) {
     plan->has_static[m] = false;
   }
+  plan->has_conditions = false;
   for (uint32_t e = 0; e < plan->element_count; e++) {
     PrPlanElement *element = &plan->elements[e];
     if (element->kind == PR_ELEMENT_BLOCK) {
       /* Absolute text without fields is the same on every page. Frame
        * blocks are not: their position depends on the blocks before them. */
       const PrPlanBlock *block = &plan->blocks[element->index];
-      element->is_static = block->spec.frame < 0 && !block->has_fields;
+      element->is_static = block->spec.frame < 0 && !block->has_fields &&
+                           element->condition == PR_PAGES_ALL;
     }
     plan->has_static[element->master] =
         plan->has_static[element->master] || element->is_static;
+    plan->has_conditions = plan->has_conditions || element->condition != PR_PAGES_ALL;
   }
   for (uint32_t t = 0; t < plan->table_count; t++) {
     PrPlanTable *table = &plan->tables[t];

@@ -81,6 +81,7 @@ typedef struct PrPlanElement {
   bool is_static;         /* same on every page: drawn once into a shared form */
   uint32_t index;
   uint8_t master;         /* PrMasterRole of the pages it is drawn on */
+  uint8_t condition;      /* PrPageCondition: drawn with the page numbers unless ALL */
 } PrPlanElement;
 
 struct PrPlan {
@@ -101,10 +102,13 @@ struct PrPlan {
   PrPlanTableColumn *table_columns; uint32_t table_column_count, table_column_capacity;
   char *text_pool;        uint32_t text_pool_bytes, text_pool_capacity;
   uint8_t master;         /* the master that elements and frames are added to */
+  uint8_t condition;      /* the page condition of elements added next */
+  PrPlacementSpec *flow_images; uint32_t flow_image_count, flow_image_capacity;
   bool has_master[PR_MASTER_COUNT];  /* a master with elements or frames */
   bool has_static[PR_MASTER_COUNT];  /* some element of the master is static */
   bool has_flow;          /* flow items: documents paginate */
   bool has_page_fields;   /* some block shows a page number or count */
+  bool has_conditions;    /* some element is drawn on some pages only */
   bool finished;
 };
 

@@ -288,8 +288,9 @@ PrStatus PrPlan_addFlowFrame(PrPlan *plan, float x_pt, float y_pt, float width_p
 typedef enum PrFlowKind {
   PR_FLOW_BLOCK = 1,        /* a PR_BLOCK_FLOW block: splits across frames by lines */
   PR_FLOW_TABLE = 2,        /* a table: splits between rows */
-  PR_FLOW_SPACE = 3,        /* vertical space (dropped at the top of a frame) */
-  PR_FLOW_PAGE_BREAK = 4    /* the next item starts a new page */
+  PR_FLOW_SPACE = 3,        /* vertical space (dropped at the top of a continued frame) */
+  PR_FLOW_PAGE_BREAK = 4,   /* the next item starts a new page */
+  PR_FLOW_IMAGE = 5         /* a plan image, index: its placement (x relative to the frame) */
 } PrFlowKind;
 
 typedef struct PrFlowSpec {
@@ -305,6 +306,22 @@ typedef struct PrFlowSpec {
   uint8_t widows;           /* fewest lines carried to the next frame (0: 2) */
 } PrFlowSpec;
 PrStatus PrPlan_addFlow(PrPlan *plan, const PrFlowSpec *spec, PrError *error);
+/* An image for the flow (PR_FLOW_IMAGE): x_pt is from the frame's left edge,
+ * y_pt is unused; its index in *out_index. */
+PrStatus PrPlan_addFlowImage(PrPlan *plan, const PrPlacementSpec *spec, uint32_t *out_index,
+                             PrError *error);
+
+/* Which pages of a document the elements added next are drawn on (the
+ * selected master's pages, further narrowed). Elements with a condition are
+ * drawn once the document's page count is known. */
+typedef enum PrPageCondition {
+  PR_PAGES_ALL = 0,
+  PR_PAGES_FIRST = 1,       /* the document's first page */
+  PR_PAGES_LAST = 2,        /* its last page (before a back page) */
+  PR_PAGES_NOT_LAST = 3,    /* every page but the last ("continued overleaf") */
+  PR_PAGES_NOT_FIRST = 4
+} PrPageCondition;
+PrStatus PrPlan_setPageCondition(PrPlan *plan, uint32_t condition, PrError *error);
 
 /* A table: one row per item of a list<struct> field; cells are PR_BLOCK_CELL
  * blocks whose item fields read the row's struct. The header repeats on
@@ -324,6 +341,11 @@ typedef struct PrTableSpec {
   int32_t empty_block;      /* shown instead of the table for no rows, or -1 */
   int32_t carried_label_block, brought_label_block, carry_value_block;  /* -1: none */
   int32_t carry_label_column, carry_value_column;
+  float row_rule_pt;        /* a line under every item row but the last; 0: none */
+  PrColor row_rule;
+  int32_t group_field;      /* an item field: a heading row starts each run of equal values; -1 */
+  int32_t group_block;      /* the heading (a cell block across the table, read at the
+                               group's first row) */
 } PrTableSpec;
 typedef struct PrTableColumnSpec {
   float width_pt;

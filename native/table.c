@@ -13,7 +13,9 @@
 #include "composer.h"
 #include "error.h"
 
-typedef enum RowKind { ROW_HEADER, ROW_ITEM, ROW_FOOTER, ROW_CARRIED, ROW_BROUGHT } RowKind;
+typedef enum RowKind {
+  ROW_HEADER, ROW_ITEM, ROW_FOOTER, ROW_CARRIED, ROW_BROUGHT, ROW_GROUP
+} RowKind;
 
 /* The block of column `c` in a row of `kind` (-1: an empty cell). */
 static int32_t cell_block(const PrPlanTable *table, const PrPlanTableColumn *column,
@@ -23,6 +25,7 @@ static int32_t cell_block(const PrPlanTable *table, const PrPlanTableColumn *col
     case ROW_HEADER: return column->spec.header_block;
     case ROW_ITEM: return column->spec.cell_block;
     case ROW_FOOTER: return column->spec.footer_block;
+    case ROW_GROUP: return c == 0 ? spec->group_block : -1;   /* spans the table */
     case ROW_CARRIED:
     case ROW_BROUGHT:
       if ((int32_t)c == spec->carry_label_column) {
@@ -49,7 +52,7 @@ static PrStatus measure_row(PrComposer *composer, const PrPlanTable *table, RowK
     if (block < 0) {
       continue;
     }
-    float width = column->spec.width_pt - pad[1] - pad[3];
+    float width = (kind == ROW_GROUP ? table->width_pt : column->spec.width_pt) - pad[1] - pad[3];
     layout->item_row = item_row;
     PR_RETURN_NOT_OK(PrLayout_block(layout, (uint32_t)block, composer->field_views, row,
                                     width > 1.0f ? width : 1.0f, 0.0f, error));
@@ -85,9 +88,10 @@ static void draw_row(PrComposer *composer, const PrPlanTable *table, RowKind kin
     if (block < 0 || composer->cell_layouts[c].line_count == 0) {
       continue;
     }
+    float width = kind == ROW_GROUP ? table->width_pt : column->spec.width_pt;
     PrLayout_emit(&composer->cell_layouts[c], plan->blocks[block].spec.align,
                   frame->x_pt + column->x_pt + pad[3], composer->y_pt + pad[0],
-                  column->spec.width_pt - pad[1] - pad[3], list);
+                  width - pad[1] - pad[3], list);
   }
   composer->y_pt += height_pt;
   composer->at_top = false;
@@ -107,6 +111,36 @@ static void draw_rule(PrComposer *composer, const PrPlanTable *table, float widt
     line->size_pt = width_pt;
     line->color = color;
   }
+}
+
+/* Whether item row r starts a group: the first row, or a group value whose
+ * text differs from the row before. */
+static bool starts_group(PrComposer *composer, const PrPlanTable *table, int64_t base,
+                         int64_t r, int64_t start) {
+  if (table->spec.group_field < 0) {
+    return false;
+  }
+  if (r == start) {
+    return true;
+  }
+  const PrColumn *column = composer->field_views[table->spec.group_field];
+  if (column == NULL) {
+    return false;
+  }
+  bool null_now = PrColumn_isNull(column, base + r), null_before = PrColumn_isNull(column, base + r - 1);
+  if (null_now || null_before) {
+    return null_now != null_before;
+  }
+  PrBuffer *now = &composer->scratch, *before = &composer->scratch_previous;
+  PrBuffer_clear(now);
+  PrBuffer_clear(before);
+  PrError ignored;
+  if (PrColumn_appendText(column, base + r, NULL, now, &ignored) != PR_OK ||
+      PrColumn_appendText(column, base + r - 1, NULL, before, &ignored) != PR_OK) {
+    return false;   /* unshowable values fail the record when the heading is laid out */
+  }
+  return now->size_bytes != before->size_bytes ||
+         memcmp(now->data, before->data, now->size_bytes) != 0;
 }
 
 static PrStatus draw_header(PrComposer *composer, const PrPlanTable *table, int64_t row,
@@ -199,12 +233,17 @@ PrStatus PrTable_place(PrComposer *composer, uint32_t table_index, const PrFlowS
   PR_RETURN_NOT_OK(draw_header(composer, table, row, error));
   int64_t last = -1;       /* the last item row drawn */
   for (int64_t r = start; r < end; r++) {
-    float height;
+    float height, heading = 0.0f;
+    bool group = starts_group(composer, table, base, r, start);
+    if (group) {
+      PR_RETURN_NOT_OK(measure_row(composer, table, ROW_GROUP, base + r, row, &heading, error));
+    }
     PR_RETURN_NOT_OK(measure_row(composer, table, ROW_ITEM, base + r, row, &height, error));
     float after = r + 1 == end ? footer_pt : carry_pt;
-    if (composer->y_pt + height + after > PrPage_frameBottom(composer) + PR_FIT_EPSILON_PT) {
+    if (composer->y_pt + heading + height + after >
+        PrPage_frameBottom(composer) + PR_FIT_EPSILON_PT) {
       if (fresh) {
-        return row_error(composer, table, r - start + 1, height + after, error);
+        return row_error(composer, table, r - start + 1, heading + height + after, error);
       }
       bool carry = carries && last >= 0;   /* nothing to carry before the first row */
       if (carry) {
@@ -225,7 +264,16 @@ PrStatus PrTable_place(PrComposer *composer, uint32_t table_index, const PrFlowS
       r--;          /* measure the row again: the layouts now hold the others */
       continue;
     }
+    if (group) {
+      /* The heading's layout was overwritten by the row's: lay it out again. */
+      PR_RETURN_NOT_OK(measure_row(composer, table, ROW_GROUP, base + r, row, &heading, error));
+      draw_row(composer, table, ROW_GROUP, heading, false);
+      PR_RETURN_NOT_OK(measure_row(composer, table, ROW_ITEM, base + r, row, &height, error));
+    }
     draw_row(composer, table, ROW_ITEM, height, table->spec.has_zebra && (r - start) % 2 == 1);
+    if (r + 1 < end) {
+      draw_rule(composer, table, table->spec.row_rule_pt, table->spec.row_rule);
+    }
     fresh = false;
     last = r;
   }

@@ -12,8 +12,8 @@ from pathlib import Path
 from . import _native
 from .errors import FontError, TemplateError
 from .images import load_image
-from .template import (PAGE_FIELDS, FlowItem, all_runs, Frame, ImageElement, Line, PageBreak, Rect, Spacer,
-                       Table, Template, TextBlock)
+from .template import (PAGE_CONDITIONS, PAGE_FIELDS, FlowImage, FlowItem, Frame, ImageElement, Line,
+                       OnPages, PageBreak, Rect, Spacer, Table, Template, TextBlock, all_runs)
 
 _ALIGN = {"left": 0, "right": 1, "center": 2, "justify": 3}
 _OVERFLOW = {"error": 0, "shrink": 1, "truncate": 2}
@@ -23,7 +23,7 @@ _ABSOLUTE, _FLOW, _CELL = -1, -2, -3
 # Field kinds (PrFieldKind).
 _VALUE, _LIST, _PAGE, _PAGES = 0, 1, 2, 3
 # Flow item kinds (PrFlowKind).
-_FLOW_BLOCK, _FLOW_TABLE, _FLOW_SPACE, _FLOW_PAGE_BREAK = 1, 2, 3, 4
+_FLOW_BLOCK, _FLOW_TABLE, _FLOW_SPACE, _FLOW_PAGE_BREAK, _FLOW_IMAGE = 1, 2, 3, 4, 5
 
 
 @dataclass
@@ -153,7 +153,11 @@ def compile_template(template: Template) -> CompiledPlan:
 
     def add_elements(elements) -> None:
         for element in elements:
-            if isinstance(element, TextBlock):
+            if isinstance(element, OnPages):
+                plan.set_page_condition(PAGE_CONDITIONS.index(element.pages))
+                add_elements((element.element,))
+                plan.set_page_condition(0)
+            elif isinstance(element, TextBlock):
                 add_block(element)
             elif isinstance(element, Frame):
                 frame = plan.add_frame(element.x_pt, element.y_pt, element.width_pt, element.height_pt)
@@ -178,12 +182,12 @@ def compile_template(template: Template) -> CompiledPlan:
         for x, y, width, height in master.frames:
             plan.add_flow_frame(x, y, width, height)
     for item in template.flow:
-        _add_flow_item(plan, item, field_index, add_block, add_cell)
+        _add_flow_item(plan, item, field_index, add_block, add_cell, image_index)
     plan.finish()
     return compiled
 
 
-def _add_flow_item(plan, item: FlowItem, field_index, add_block, add_cell) -> None:
+def _add_flow_item(plan, item: FlowItem, field_index, add_block, add_cell, image_index) -> None:
     options = dict(when_field=field_index[item.when] if item.when is not None else -1,
                    when_text=item.equals, keep_together=item.keep_together,
                    keep_with_next=item.keep_with_next, orphans=item.orphans, widows=item.widows)
@@ -194,6 +198,10 @@ def _add_flow_item(plan, item: FlowItem, field_index, add_block, add_cell) -> No
         plan.add_flow(_FLOW_SPACE, space_pt=content.height_pt, **options)
     elif isinstance(content, PageBreak):
         plan.add_flow(_FLOW_PAGE_BREAK, **options)
+    elif isinstance(content, FlowImage):
+        index = plan.add_flow_image(image_index[content.image], content.x_pt, content.width_pt,
+                                    content.height_pt)
+        plan.add_flow(_FLOW_IMAGE, index, **options)
     elif isinstance(content, Table):
         plan.add_flow(_FLOW_TABLE, _add_table(plan, content, field_index, add_block, add_cell),
                       **options)
@@ -217,6 +225,9 @@ def _add_table(plan, table: Table, field_index, add_block, add_cell) -> int:
         carry_value_block=add_cell(table.carry_value, carry_column.align if carry_column else "left"),
         carry_label_column=table.carry_label_column if table.carry_value else -1,
         carry_value_column=table.carry_value_column if table.carry_value else -1,
+        row_rule_pt=table.row_rule_pt, row_rule=table.row_rule,
+        group_field=field_index[table.group_by] if table.group_by else -1,
+        group_block=add_cell(table.group_heading),
     )
     for column in table.columns:
         plan.add_table_column(index, column.width_pt,

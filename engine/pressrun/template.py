@@ -195,6 +195,7 @@ class TableColumn:
     footer: tuple[Run, ...] = ()
     align: str = "left"
     wrap: bool = True
+    share: float = 0.0  # > 0: a proportional column (`2fr`): shares what fixed columns leave
 
     def __post_init__(self) -> None:
         for name in ("header", "cell", "footer"):
@@ -221,9 +222,14 @@ class Table:
     carry_value: tuple[Run, ...] = ()       # read at the last row drawn
     carry_label_column: int = 0
     carry_value_column: int = 0
+    row_rule_pt: float = 0.0                # a line between item rows
+    row_rule: Color = BLACK
+    group_by: str | None = None             # an item field ("rows.child")
+    group_heading: tuple[Run, ...] = ()     # a row across the table where its value changes
 
     def __post_init__(self) -> None:
-        for name in ("columns", "empty", "carried_label", "brought_label", "carry_value"):
+        for name in ("columns", "empty", "carried_label", "brought_label", "carry_value",
+                     "group_heading"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "padding_pt", tuple(self.padding_pt))
 
@@ -231,6 +237,27 @@ class Table:
 @dataclass(frozen=True)
 class Spacer:
     height_pt: float
+
+
+@dataclass(frozen=True)
+class FlowImage:
+    """An image in the flow, x from the frame's left edge; an omitted side
+    keeps the aspect ratio."""
+    image: str
+    width_pt: float | None = None
+    height_pt: float | None = None
+    x_pt: float = 0.0
+
+
+PAGE_CONDITIONS = ("all", "first", "last", "not_last", "not_first")
+
+
+@dataclass(frozen=True)
+class OnPages:
+    """An element of a page master drawn only on some pages of a document
+    ("Continued overleaf" on every page but the last)."""
+    pages: str
+    element: Element
 
 
 @dataclass(frozen=True)
@@ -242,7 +269,7 @@ class PageBreak:
 class FlowItem:
     """A block, table, spacer or page break of the flow, shown only when the
     field `when` is true (or, with `equals`, when its text is that)."""
-    content: Union[TextBlock, Table, Spacer, PageBreak]
+    content: Union[TextBlock, Table, Spacer, PageBreak, FlowImage]
     when: str | None = None
     equals: str | None = None
     keep_together: bool = False
@@ -399,7 +426,9 @@ def _prepare(t: Template) -> None:
             _positive(("pages", role, "flow_frames", i), "height", h)
             _check_inside(("pages", role, "flow_frames", i), t.page, x, y, w, h)
     setattr_("masters", MappingProxyType(masters))
-    setattr_("flow", tuple(t.flow))
+    frame_width = next(iter({f[2] for m in masters.values() for f in m.frames}), None)
+    setattr_("flow", tuple(_prepared_flow_item(("flow", i), item, t, image_sizes, frame_width)
+                           for i, item in enumerate(t.flow)))
     _check_flow(t)
     setattr_("fields", MappingProxyType(_all_fields(t.fields, all_runs(t))))
 
@@ -517,6 +546,8 @@ def _check_style(key: str, style: Style, fonts: Mapping[str, FontFamily]) -> Non
 
 def _element_runs(elements: Iterable[Element]) -> Iterable[Run]:
     for element in elements:
+        if isinstance(element, OnPages):
+            element = element.element
         blocks = element.flow if isinstance(element, Frame) else (element,)
         for block in blocks:
             yield from getattr(block, "runs", ())
@@ -528,6 +559,8 @@ def all_runs(t: Template) -> Iterable[Run]:
     for master in t.masters.values():
         yield from _element_runs(master.elements)
     for item in t.flow:
+        if item.when is not None:
+            yield Run(field=item.when)  # read by the condition, shown or not
         content = item.content
         if isinstance(content, TextBlock):
             yield from content.runs
@@ -535,7 +568,9 @@ def all_runs(t: Template) -> Iterable[Run]:
             for column in content.columns:
                 yield from column.header + column.cell + column.footer
             yield from content.empty + content.carried_label + content.brought_label
-            yield from content.carry_value
+            yield from content.carry_value + content.group_heading
+            if content.group_by is not None:
+                yield Run(field=content.group_by)  # read for the group key, shown or not
 
 
 def _all_fields(declared: Mapping[str, FieldSpec], runs: Iterable[Run]) -> dict[str, FieldSpec]:
@@ -546,6 +581,35 @@ def _all_fields(declared: Mapping[str, FieldSpec], runs: Iterable[Run]) -> dict[
         if run.field is not None and run.field not in fields and run.field not in PAGE_FIELDS:
             fields[run.field] = FieldSpec(run.field)
     return fields
+
+
+def _prepared_flow_item(path: KeyPath, item: Any, t: Template, image_sizes: dict,
+                        frame_width: float | None) -> Any:
+    """Sizes flow images and gives proportional table columns their widths."""
+    if not isinstance(item, FlowItem):
+        return item
+    content = item.content
+    if isinstance(content, FlowImage):
+        _known(path + ("image",), content.image, t.images, "image")
+        sized = _sized_image(path, ImageElement(content.image, content.x_pt, 0.0, content.width_pt,
+                                                content.height_pt), t, image_sizes)
+        return dataclasses.replace(item, content=dataclasses.replace(
+            content, width_pt=sized.width_pt, height_pt=sized.height_pt))
+    if isinstance(content, Table) and any(c.share > 0 for c in content.columns
+                                          if isinstance(c, TableColumn)):
+        if frame_width is None:
+            raise _error(path + ("table", "columns"), "proportional columns need flow frames")
+        fixed = sum(c.width_pt for c in content.columns if c.share <= 0)
+        shares = sum(c.share for c in content.columns if c.share > 0)
+        room = frame_width - fixed
+        if room <= 0:
+            raise _error(path + ("table", "columns"), f"the fixed columns take {_mm(fixed)} of the "
+                                                      f"frame's {_mm(frame_width)}: nothing is left "
+                                                      "for the proportional ones")
+        columns = tuple(dataclasses.replace(c, width_pt=room * c.share / shares, share=0.0)
+                        if c.share > 0 else c for c in content.columns)
+        return dataclasses.replace(item, content=dataclasses.replace(content, columns=columns))
+    return item
 
 
 def _check_flow(t: Template) -> None:
@@ -572,6 +636,8 @@ def _check_flow(t: Template) -> None:
             _check_table(path + ("table",), content, t)
         elif isinstance(content, Spacer):
             _positive(path + ("space",), "space", content.height_pt)
+        elif isinstance(content, FlowImage):
+            pass  # sized and checked by _prepared_flow_item
         elif not isinstance(content, PageBreak):
             raise _error(path, f"unknown flow content {type(content).__name__}")
         for name in ("orphans", "widows"):
@@ -613,7 +679,11 @@ def _check_table(path: KeyPath, table: Table, t: Template) -> None:
             if not isinstance(value, int) or not 0 <= value < len(table.columns):
                 raise _error(path + ("carried_forward",), f"{name} must name a column from 0 to "
                                                           f"{len(table.columns) - 1}, got {_shown(value)}")
-    for name in ("zebra", "header_rule", "footer_rule"):
+    if (table.group_by is None) != (not table.group_heading):
+        raise _error(path + ("group_by",), "group_by and group_heading go together")
+    if table.group_by is not None and not table.group_by.startswith(table.rows + "."):
+        raise _error(path + ("group_by",), f"expected a field of the rows, got '{table.group_by}'")
+    for name in ("zebra", "header_rule", "footer_rule", "row_rule"):
         value = getattr(table, name)
         if value is not None and not isinstance(value, Color):
             raise _error(path + (name,), f"expected a Color, got {_shown(value)}")
@@ -683,6 +753,15 @@ def _positive(path: KeyPath, what: str, value: Any) -> None:
 
 
 def _checked_element(path: KeyPath, element: Any, t: Template, image_sizes: dict) -> Element:
+    if isinstance(element, OnPages):
+        if element.pages not in PAGE_CONDITIONS:
+            raise _error(path + ("pages",), f"unknown page condition {_shown(element.pages)}"
+                                            f"{_did_you_mean(element.pages, PAGE_CONDITIONS)}")
+        if isinstance(element.element, (OnPages, Frame)):
+            raise _error(path + ("pages",), "a page condition applies to a text, paragraph, "
+                                            "line, rect or image")
+        return dataclasses.replace(element, element=_checked_element(path, element.element, t,
+                                                                     image_sizes))
     if isinstance(element, TextBlock):
         _check_block(path, element, t, in_flow=False)
     elif isinstance(element, Line):
@@ -807,9 +886,12 @@ _DOC_FLOW_KEYS = {
     "space": ("space", "when", "equals"),
     "page_break": ("page_break", "when", "equals"),
     "choose": ("choose", "cases"),
+    "image": ("image", "size", "x") + _FLOW_ITEM_KEYS,
+    "group": ("group",),
 }
 _TABLE_KEYS = ("rows", "columns", "style", "header_style", "footer_style", "padding", "zebra",
-               "header_rule", "footer_rule", "empty", "carried_forward", "brought_forward")
+               "header_rule", "footer_rule", "row_rule", "empty", "carried_forward",
+               "brought_forward", "group_by", "group_heading", "group_style")
 _COLUMN_KEYS = ("header", "value", "footer", "width", "align", "wrap")
 
 
@@ -964,6 +1046,15 @@ def _master_from_data(role: str, value: Any, styles: Mapping[str, Style]) -> Pag
 def _flow_items_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]) -> list[FlowItem]:
     kind = _element_kind(value, path, _DOC_FLOW_KEYS)
     data = _mapping(value, path, _DOC_FLOW_KEYS[kind])
+    if kind == "group":
+        # Kept on one page: each item keeps with the next and none splits.
+        members = data["group"]
+        if not isinstance(members, list) or not members:
+            raise _error(path + ("group",), "expected a list of flow items")
+        items = [item for j, member in enumerate(members)
+                 for item in _flow_items_from_data(path + ("group", j), member, styles)]
+        return [dataclasses.replace(item, keep_together=True, keep_with_next=j + 1 < len(items))
+                for j, item in enumerate(items)]
     if kind == "choose":
         # One of N: each case is shown when the field's text equals its key.
         field_name = _text(data["choose"], path + ("choose",))
@@ -999,6 +1090,14 @@ def _flow_items_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]
         return [FlowItem(Spacer(_length(data["space"], path + ("space",))), when=when, equals=equals)]
     if kind == "page_break":
         return [FlowItem(PageBreak(), when=when, equals=equals)]
+    if kind == "image":
+        width = height = None
+        if data.get("size") is not None:
+            sides = _lengths(data["size"], path + ("size",), (1, 2), "[width, height] (one may be null)")
+            width, height = (sides + [None])[:2]
+        image = FlowImage(_text(data["image"], path + ("image",)), width, height,
+                          _length(data.get("x", 0), path + ("x",)))
+        return [FlowItem(image, **options)]
     return [FlowItem(_table_from_data(path + ("table",), data["table"], styles), **options)]
 
 
@@ -1031,8 +1130,17 @@ def _table_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]) -> 
     for i, column_value in enumerate(columns_data):
         cpath = path + ("columns", i)
         column = _mapping(column_value, cpath, _COLUMN_KEYS, required=("width",))
+        width_value, share = column["width"], 0.0
+        if isinstance(width_value, str) and width_value.strip().endswith("fr"):
+            try:
+                share = float(width_value.strip()[:-2] or 1)
+            except ValueError:
+                raise _error(cpath + ("width",), f"expected a length or a share such as '1fr', "
+                                                 f"got {_shown(width_value)}") from None
+            if not share > 0:
+                raise _error(cpath + ("width",), f"a share must be positive, got {_shown(width_value)}")
         columns.append(TableColumn(
-            width_pt=_length(column["width"], cpath + ("width",)),
+            width_pt=0.0 if share else _length(width_value, cpath + ("width",)), share=share,
             header=_cell_runs(column.get("header"), cpath + ("header",), header_style, styles, None),
             cell=_cell_runs(column.get("value"), cpath + ("value",), style, styles, rows),
             footer=_cell_runs(column.get("footer"), cpath + ("footer",), footer_style, styles, None),
@@ -1058,6 +1166,17 @@ def _table_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]) -> 
 
     header_rule_pt, header_rule = rule("header_rule")
     footer_rule_pt, footer_rule = rule("footer_rule")
+    row_rule_pt, row_rule_color = rule("row_rule")
+    group_by, group_heading = None, ()
+    if data.get("group_by") is not None:
+        group_by = _text(data["group_by"], path + ("group_by",))
+        group_by = group_by if group_by.startswith(rows + ".") else f"{rows}.{group_by}"
+        group_style = _text(data.get("group_style", header_style), path + ("group_style",))
+        _known(path + ("group_style",), group_style, styles, "style")
+        if data.get("group_heading") is None:
+            raise _error(path + ("group_heading",), "group_by needs a group_heading, e.g. 'Card {card}'")
+        group_heading = _cell_runs(data["group_heading"], path + ("group_heading",), group_style,
+                                   styles, rows)
     zebra = _parsed(parse_color, data["zebra"], path + ("zebra",)) if data.get("zebra") is not None else None
     carried = brought = value_runs = ()
     label_column = value_column = 0
@@ -1081,7 +1200,9 @@ def _table_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]) -> 
                  header_rule_pt=header_rule_pt, header_rule=header_rule,
                  footer_rule_pt=footer_rule_pt, footer_rule=footer_rule, empty=empty,
                  carried_label=carried, brought_label=brought, carry_value=value_runs,
-                 carry_label_column=label_column, carry_value_column=value_column)
+                 carry_label_column=label_column, carry_value_column=value_column,
+                 row_rule_pt=row_rule_pt, row_rule=row_rule_color, group_by=group_by,
+                 group_heading=group_heading)
 
 
 def _page_from_data(value: Any) -> Page:
@@ -1206,6 +1327,10 @@ def _element_kind(value: Any, path: KeyPath, kinds: Mapping[str, tuple[str, ...]
 
 
 def _element_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]) -> Element:
+    if isinstance(value, dict) and "pages" in value:
+        rest = {k: v for k, v in value.items() if k != "pages"}
+        return OnPages(_text(value["pages"], path + ("pages",)),
+                       _element_from_data(path, rest, styles))
     default_style = next(iter(styles))  # the first style declared
     kind = _element_kind(value, path, _ELEMENT_KEYS)
     data = _mapping(value, path, _ELEMENT_KEYS[kind])
