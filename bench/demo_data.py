@@ -16,9 +16,17 @@ from types import ModuleType
 ENGINE_DIR = Path(__file__).resolve().parents[1] / "engine"
 
 
-def load_demo() -> ModuleType:
+def load_demo(needs: str = "iter_letter_batches") -> ModuleType:
+    """pressrun.demo, with `needs` among its names.
+
+    An installed pressrun older than this work tree may lack a newer workload
+    (the statements): its demo is then passed over for the work tree's.
+    """
     try:
-        return importlib.import_module("pressrun.demo")
+        demo = importlib.import_module("pressrun.demo")
+        if hasattr(demo, needs):
+            return demo
+        return _load_standalone(ENGINE_DIR / "pressrun" / "demo")
     except ImportError:
         pass
     if str(ENGINE_DIR) not in sys.path:  # not installed: try the work tree

@@ -233,3 +233,17 @@ def _decimal_from_cents(cents: np.ndarray) -> pa.Array:
     words[:, 0] = cents
     words[:, 1] = cents >> 63  # sign extension into the high word
     return pa.Array.from_buffers(pa.decimal128(12, 2), len(cents), [None, pa.py_buffer(words.tobytes())])
+
+
+# Public aliases for the other demo workloads (pressrun.demo.statements), so
+# the names, addresses and number columns are built by one piece of code.
+LAST_NAMES = _LAST_NAMES
+LOCALITIES = _LOCALITIES
+SEGMENTS = _SEGMENTS
+SEGMENT_WEIGHTS = _SEGMENT_WEIGHTS
+weighted_choice = _weighted_choice
+titles_and_first_names = _titles_and_first_names
+address_line1 = _address_line1
+address_line2 = _address_line2
+digits_with_prefix = _digits_with_prefix
+decimal_from_cents = _decimal_from_cents
