@@ -299,7 +299,7 @@ def write_ipc_stream(path: Path, batches) -> None:
 def run_engine_subprocess(engine: str, data_path: Path, records: int, out_pdf: Path,
                           assets_dir: Path, compression: str, threads: int = 1,
                           workload: str = "letter") -> dict:
-    """Run one engine in a fresh interpreter; its own peak RSS comes from wait4."""
+    """Run one engine in a fresh interpreter; its peak RSS is its own VmHWM."""
     command = [sys.executable, str(Path(__file__).resolve()), "_run", engine,
                "--workload", workload, "--input", str(data_path), "--records", str(records), "--out", str(out_pdf),
                "--assets", str(assets_dir), "--compression", compression,
@@ -314,7 +314,10 @@ def run_engine_subprocess(engine: str, data_path: Path, records: int, out_pdf: P
         return {"engine": engine, "records": records,
                 "error": f"the run exited with status {process.returncode} and no result"}
     run = json.loads(lines[-1][len(_RESULT_MARK):])
-    run["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux: kilobytes
+    # The child's VmHWM: wait4's ru_maxrss also counts the parent's size at
+    # fork (Linux carries the old memory's high-water mark across exec).
+    hwm_kb = run.get("vm_hwm_kb")
+    run["peak_rss_mb"] = (hwm_kb if hwm_kb else usage.ru_maxrss) / 1024  # kilobytes
     if engine == "pressrun":
         run["label"] = f"pressrun/{threads}t"
     if "wall_s" in run:
