@@ -317,10 +317,7 @@ PrStatus PrPdfWriter_create(const PrPlan *plan, const PrPdfOptions *options,
   uint32_t threads = options != NULL ? options->deflate_threads : 1;
   writer->deflate_threads = threads < 1 ? 1 : (threads > PR_PDF_MAX_LANES ? PR_PDF_MAX_LANES
                                                                           : threads);
-  PrBuffer_init(&writer->pending_content);
-  for (uint32_t l = 0; l < PR_PDF_MAX_LANES; l++) {
-    PrBuffer_init(&writer->lane_packed[l]);
-  }
+  PrPdfPending_init(writer);
   PrBuffer_init(&writer->out);
   PrBuffer_init(&writer->content);
   PrBuffer_init(&writer->packed);
@@ -492,7 +489,7 @@ PrStatus PrPdfWriter_finish(PrPdfWriter *writer, PrError *error) {
     return PrError_set(error, PR_EINVAL, "pdf: finish called inside a document "
                                          "(endDocument missing)");
   }
-  PrStatus status = PrPdfPending_flush(writer, error);
+  PrStatus status = PrPdfPending_drain(writer, error);
   /* No page comes after finish: the queue's buffers go before the page tree
    * and xref, the largest things a big file ends with, are built. */
   PrPdfPending_free(writer);

@@ -17,6 +17,7 @@
 #ifndef PR_PDF_WRITER_H
 #define PR_PDF_WRITER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -74,10 +75,28 @@ typedef struct PrPdfFontUse {
 typedef struct PrPdfPendingPage {
   uint32_t page_id, content_id, leaf_id;
   float width_pt, height_pt;
-  size_t content_offset, content_bytes;   /* in writer->pending_content */
-  size_t packed_offset, packed_bytes;     /* in writer->lane_packed[lane] */
+  size_t content_offset, content_bytes;   /* in its queue's content */
+  size_t packed_offset, packed_bytes;     /* in its lane's packed buffer */
   uint8_t lane;
 } PrPdfPendingPage;
+
+/* Pages waiting for their streams, and their operators back to back. */
+typedef struct PrPdfQueue {
+  PrPdfPendingPage *pages;
+  size_t count, capacity;
+  PrBuffer content;
+} PrPdfQueue;
+
+/* One deflate thread's share of a queue. */
+typedef struct PrPdfLane {
+  struct PrPdfWriter *writer;
+  const PrPdfQueue *queue;
+  PrDeflater *deflater;     /* its own: a compressor is not shared */
+  PrBuffer packed;
+  size_t first, end;        /* queue pages [first, end) */
+  PrStatus status;
+  PrError error;
+} PrPdfLane;
 
 typedef struct PrPdfForm {
   uint32_t key;
@@ -118,12 +137,18 @@ struct PrPdfWriter {
   PrBuffer packed;          /* one stream's compressed bytes */
   PrBuffer scratch;         /* dictionaries and font programs at finish */
 
-  uint32_t deflate_threads; /* 1: pages deflated as written; more: queued */
-  PrPdfPendingPage *pending;
-  size_t pending_count, pending_capacity;
-  PrBuffer pending_content;  /* the queued pages' operators, back to back */
-  PrDeflater *lane_deflaters[PR_PDF_MAX_LANES];  /* [0] unused: lane 0 has `deflater` */
-  PrBuffer lane_packed[PR_PDF_MAX_LANES];
+  /* deflate_threads > 1: pages queue up in queues[filling]; a flush hands
+   * the queue to the lanes' threads and returns, and the next flush (or
+   * finish) waits for them and writes its pages. Composing the next batch
+   * thus overlaps deflating the last. */
+  uint32_t deflate_threads; /* 1: pages deflated as written */
+  PrPdfQueue queues[2];
+  uint8_t filling;          /* the queue pages are added to */
+  bool in_flight;           /* queues[!filling] is being deflated */
+  PrPdfLane lanes[PR_PDF_MAX_LANES];
+  uint32_t lane_count;      /* lanes of the queue in flight */
+  pthread_t threads[PR_PDF_MAX_LANES];
+  bool thread_started[PR_PDF_MAX_LANES];
 
   bool in_document;
   bool finished;
@@ -181,11 +206,17 @@ PrStatus PrPdfPage_writeResources(PrPdfWriter *writer, PrError *error);
 void PrPdfPage_writeObject(PrPdfWriter *writer, const PrPdfPendingPage *page);
 
 /* ---- pdf_pending.c ---- */
-/* Queues a page (ids set, content copied); flushes when the queue is full. */
+void PrPdfPending_init(PrPdfWriter *writer);
+/* Queues a page (ids set, content copied); starts deflating the queue when
+ * it is full. */
 PrStatus PrPdfPending_add(PrPdfWriter *writer, const PrPdfPendingPage *page,
                           const uint8_t *content, size_t content_bytes, PrError *error);
-/* Deflates the queued pages (deflate_threads at once) and writes them. */
+/* Writes the pages deflated since the last call and starts deflating the
+ * queued ones in the background. */
 PrStatus PrPdfPending_flush(PrPdfWriter *writer, PrError *error);
+/* Deflates and writes every queued page; nothing is in flight afterwards. */
+PrStatus PrPdfPending_drain(PrPdfWriter *writer, PrError *error);
+/* Waits for any thread and frees the queues. */
 void PrPdfPending_free(PrPdfWriter *writer);
 
 #endif
