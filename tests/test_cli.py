@@ -28,11 +28,14 @@ def test_demo_writes_template_data_and_a_valid_pdf(runner, tmp_path):
     result = runner.invoke(main, ["demo", "--out", str(tmp_path), "--records", "12"])
     assert result.exit_code == 0, result.output
     assert "12 records in: 12 documents, 12 pages, 0 exceptions" in result.output
+    assert "6 records in: 6 documents" in result.output  # the statements
     for name in ("letter.yaml", "logo.png", "signature.jpg", "customers.parquet", "letters.pdf",
                  "letters.pdf.report.json", "letters.pdf.exceptions.csv",
-                 "letters.pdf.documents.parquet"):
+                 "letters.pdf.documents.parquet", "statement.yaml", "statement_rules.yaml",
+                 "accounts.parquet", "statements.pdf", "statements.pdf.report.json"):
         assert (tmp_path / name).is_file(), name
     assert_valid_pdf(tmp_path / "letters.pdf")
+    assert_valid_pdf(tmp_path / "statements.pdf")
 
 
 def test_compose_writes_the_pdf_and_reports(runner, tmp_path):

@@ -112,11 +112,13 @@ def compose(data, template, out, compression, key_fields, batch_size, rules, thr
 @main.command()
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
               help="Directory for the example template, data and output.")
-@click.option("--records", default=200, show_default=True, help="How many example letters.")
+@click.option("--records", default=200, show_default=True,
+              help="How many example letters (and half as many statements).")
 @click.option("--seed", default=1, show_default=True, help="Seed of the example data.")
 def demo(out, records, seed):
-    """Write the bundled example (template, images, data) to OUT and compose it."""
-    from .demo import write_demo_assets, write_demo_data
+    """Write the bundled examples (templates, rules, images, data) to OUT and
+    compose them: a one-page letter and a bank statement of 1 to 4 pages."""
+    from .demo import write_demo_assets, write_demo_data, write_statement_data
     from .job import compose as compose_job
 
     directory = Path(out)
@@ -125,12 +127,21 @@ def demo(out, records, seed):
         write_demo_assets(directory)
         data = directory / "customers.parquet"
         write_demo_data(data, n=records, seed=seed)
-        report = compose_job(data, directory / "letter.yaml", directory / "letters.pdf",
-                             key_fields=("customer_id",))
+        letters = compose_job(data, directory / "letter.yaml", directory / "letters.pdf",
+                              key_fields=("customer_id",))
+        accounts = directory / "accounts.parquet"
+        write_statement_data(accounts, n=max(1, records // 2), seed=seed)
+        statements = compose_job(accounts, directory / "statement.yaml",
+                                 directory / "statements.pdf",
+                                 rules=directory / "statement_rules.yaml",
+                                 key_fields=("customer_id",))
     except PressrunError as exc:
         _fail(exc)
-    click.echo(report.summary())
+    click.echo(letters.summary())
     click.echo(f"wrote {directory / 'letters.pdf'} (template: {directory / 'letter.yaml'})")
+    click.echo(statements.summary())
+    click.echo(f"wrote {directory / 'statements.pdf'} (template: {directory / 'statement.yaml'}, "
+               f"rules: {directory / 'statement_rules.yaml'})")
 
 
 @main.group(name="rules")

@@ -18,14 +18,19 @@ _INK = (24, 38, 110)
 _SUPERSAMPLE = 4
 
 
+_DEMO_FILES = ("letter.yaml", "statement.yaml", "statement_rules.yaml")
+
+
 def write_demo_assets(dir: Path) -> None:
-    """Write letter.yaml, logo.png and signature.jpg into dir."""
+    """Write the demo templates (letter, statement and its rules), logo.png
+    and signature.jpg into dir."""
     dir = Path(dir)
     dir.mkdir(parents=True, exist_ok=True)
     # Read beside this file, not through the package: the demo works even
     # when pressrun's native module is not built.
-    template = (Path(__file__).parent / "letter.yaml").read_text(encoding="utf-8")
-    (dir / "letter.yaml").write_text(template, encoding="utf-8")
+    for name in _DEMO_FILES:
+        text = (Path(__file__).parent / name).read_text(encoding="utf-8")
+        (dir / name).write_text(text, encoding="utf-8")
     draw_logo().save(dir / "logo.png", optimize=True)
     draw_signature().save(dir / "signature.jpg", quality=88)
 
