@@ -60,6 +60,45 @@ cdef void _copy_text(char *target, size_t target_bytes, object text, str what) e
     target[target_bytes - 1] = 0
 
 
+cdef void _fill_format(PrFormatSpec *out, object fmt, str name) except *:
+    """A zero-filled PrFormatSpec from a FormatSpec or NativeFormat (see add_field)."""
+    cdef int i
+    memset(out, 0, sizeof(PrFormatSpec))
+    out.decimals = -1
+    _copy_text(out.decimal, 8, ".", "decimal mark")
+    if fmt is None:
+        return
+    if fmt.date:
+        out.kind = 2
+        _copy_text(out.date, 64, fmt.date, f"field {name}: date format")
+    else:
+        out.kind = 1
+    if fmt.decimals is not None:
+        out.decimals = fmt.decimals
+    _copy_text(out.thousands, 8, fmt.thousands, f"field {name}: thousands separator")
+    _copy_text(out.decimal, 8, fmt.decimal or ".", f"field {name}: decimal mark")
+    _copy_text(out.prefix, 16, fmt.prefix, f"field {name}: prefix")
+    _copy_text(out.suffix, 16, fmt.suffix, f"field {name}: suffix")
+    out.max_decimals = getattr(fmt, "max_decimals", 0) or 0
+    out.grouping = getattr(fmt, "group_size", 0) or 0
+    out.grouping_next = getattr(fmt, "group_size_next", 0) or 0
+    out.scale_power = getattr(fmt, "scale_power", 0) or 0
+    negative_prefix = getattr(fmt, "negative_prefix", None)
+    if negative_prefix is not None:
+        out.has_negative = True
+        _copy_text(out.negative_prefix, 24, negative_prefix, f"field {name}: negative prefix")
+        _copy_text(out.negative_suffix, 24, getattr(fmt, "negative_suffix", ""),
+                   f"field {name}: negative suffix")
+    for i, text in enumerate(getattr(fmt, "months", ())[:12]):
+        _copy_text(out.months[i], PR_FORMAT_NAME_BYTES, text, f"field {name}: month name")
+    for i, text in enumerate(getattr(fmt, "months_short", ())[:12]):
+        _copy_text(out.months_short[i], PR_FORMAT_NAME_BYTES, text, f"field {name}: month name")
+    for i, text in enumerate(getattr(fmt, "weekdays", ())[:7]):
+        _copy_text(out.weekdays[i], PR_FORMAT_NAME_BYTES, text, f"field {name}: weekday name")
+    for i, text in enumerate(getattr(fmt, "weekdays_short", ())[:7]):
+        _copy_text(out.weekdays_short[i], PR_FORMAT_NAME_BYTES, text, f"field {name}: weekday name")
+
+
 cdef class Font:
     """A parsed TrueType/OpenType font (immutable, shared by every composer)."""
     cdef PrFont *_font
@@ -152,10 +191,18 @@ cdef class Plan:
         _check(PrPlan_addStyle(self._plan, &spec, &index, &error), &error)
         return index
 
-    def add_field(self, str name, bint required=True, fmt=None, *, int kind=0, list_field=None):
-        """fmt: None or an object with decimals, thousands, decimal, prefix, suffix, date.
+    def add_field(self, str name, bint required=True, fmt=None, *, int kind=0, list_field=None,
+                  variant_keys=(), bint variant_fallback=False):
+        """fmt: None or an object with decimals, thousands, decimal, prefix, suffix, date
+        (a template FormatSpec), and optionally the members of a locale's format
+        (pressrun.locales.NativeFormat): max_decimals, group_size, group_size_next,
+        scale_power, negative_prefix (None: "-" and the positive affixes),
+        negative_suffix, months, months_short, weekdays, weekdays_short (Sunday first).
         kind: 0 a value, 1 a list<struct> (table rows), 2 page number, 3 page count.
-        list_field: for a field of a table's rows, the plan index of its list field."""
+        list_field: for a field of a table's rows, the plan index of its list field.
+        variant_keys: plan indices of record fields whose texts pick one of the
+        formats given by add_field_variant; variant_fallback: texts that match none
+        take `fmt` (else the record fails)."""
         cdef PrError error
         cdef PrFieldSpec spec
         cdef uint32_t index
@@ -167,22 +214,33 @@ cdef class Plan:
         if list_field is not None:
             spec.is_item = True
             spec.list_field = list_field
-        spec.format.decimals = -1
-        _copy_text(spec.format.decimal, 8, ".", "decimal mark")
-        if fmt is not None:
-            if fmt.date:
-                spec.format.kind = 2
-                _copy_text(spec.format.date, 64, fmt.date, f"field {name}: date format")
-            else:
-                spec.format.kind = 1
-            if fmt.decimals is not None:
-                spec.format.decimals = fmt.decimals
-            _copy_text(spec.format.thousands, 8, fmt.thousands, f"field {name}: thousands separator")
-            _copy_text(spec.format.decimal, 8, fmt.decimal or ".", f"field {name}: decimal mark")
-            _copy_text(spec.format.prefix, 16, fmt.prefix, f"field {name}: prefix")
-            _copy_text(spec.format.suffix, 16, fmt.suffix, f"field {name}: suffix")
+        _fill_format(&spec.format, fmt, name)
+        if len(variant_keys) > PR_VARIANT_MAX_KEYS:
+            raise _errors.TemplateError(
+                f"field {name}: at most {PR_VARIANT_MAX_KEYS} fields can pick its format")
+        spec.variant_key_count = len(variant_keys)
+        for i, key in enumerate(variant_keys):
+            spec.variant_keys[i] = key
+        spec.variant_fallback = variant_fallback
         _check(PrPlan_addField(self._plan, &spec, &index, &error), &error)
         return index
+
+    def add_field_variant(self, uint32_t field, keys, fmt):
+        """A format of plan field `field` for the records whose key fields hold the
+        texts `keys` (one per variant key of the field; "" stands for null)."""
+        cdef PrError error
+        cdef PrFormatSpec format
+        cdef const char *key_texts[PR_VARIANT_MAX_KEYS]
+        if len(keys) > PR_VARIANT_MAX_KEYS:
+            raise _errors.TemplateError(f"a format variant has at most {PR_VARIANT_MAX_KEYS} keys")
+        encoded = [str(key).encode("utf-8") for key in keys]
+        for i in range(PR_VARIANT_MAX_KEYS):
+            if i < len(encoded):
+                key_texts[i] = <const char *>encoded[i]
+            else:
+                key_texts[i] = ""
+        _fill_format(&format, fmt, f"#{field}")
+        _check(PrPlan_addFieldVariant(self._plan, field, key_texts, &format, &error), &error)
 
     def add_image(self, image):
         """image: a pressrun.images.ImageData."""
@@ -233,7 +291,7 @@ cdef class Plan:
 
     def add_flow(self, int kind, uint32_t index=0, *, float space_pt=0, int when_field=-1,
                  str when_text=None, bint keep_together=False, bint keep_with_next=False,
-                 int orphans=2, int widows=2):
+                 int orphans=2, int widows=2, uint32_t group=0):
         """kind: 1 block, 2 table, 3 space, 4 page break."""
         cdef PrError error
         cdef PrFlowSpec spec
@@ -248,6 +306,7 @@ cdef class Plan:
         spec.keep_with_next = keep_with_next
         spec.orphans = orphans
         spec.widows = widows
+        spec.group = group
         _check(PrPlan_addFlow(self._plan, &spec, &error), &error)
 
     def add_table(self, uint32_t list_field, padding_pt, *, zebra=None, float header_rule_pt=0,

@@ -78,6 +78,11 @@ cdef extern from "pressrun.h" nogil:
         PrColor color
         bint kerning
 
+    enum:
+        PR_FORMAT_NAME_BYTES
+        PR_VARIANT_MAX_KEYS
+        PR_VARIANT_KEY_BYTES
+
     ctypedef struct PrFormatSpec:
         uint8_t kind
         int8_t decimals
@@ -86,6 +91,17 @@ cdef extern from "pressrun.h" nogil:
         char prefix[16]
         char suffix[16]
         char date[64]
+        uint8_t max_decimals
+        uint8_t grouping
+        uint8_t grouping_next
+        uint8_t scale_power
+        bint has_negative
+        char negative_prefix[24]
+        char negative_suffix[24]
+        char months[12][72]
+        char months_short[12][72]
+        char weekdays[7][72]
+        char weekdays_short[7][72]
 
     ctypedef struct PrFieldSpec:
         const char *name
@@ -94,6 +110,9 @@ cdef extern from "pressrun.h" nogil:
         uint8_t kind
         bint is_item
         uint32_t list_field
+        uint8_t variant_key_count
+        uint32_t variant_keys[2]
+        bint variant_fallback
 
     ctypedef struct PrFlowSpec:
         uint8_t kind
@@ -105,6 +124,7 @@ cdef extern from "pressrun.h" nogil:
         bint keep_with_next
         uint8_t orphans
         uint8_t widows
+        uint32_t group
 
     ctypedef struct PrTableSpec:
         uint32_t list_field
@@ -183,6 +203,8 @@ cdef extern from "pressrun.h" nogil:
     PrStatus PrPlan_addFont(PrPlan *plan, const PrFont *font, uint32_t *out_index, PrError *error)
     PrStatus PrPlan_addStyle(PrPlan *plan, const PrStyleSpec *spec, uint32_t *out_index, PrError *error)
     PrStatus PrPlan_addField(PrPlan *plan, const PrFieldSpec *spec, uint32_t *out_index, PrError *error)
+    PrStatus PrPlan_addFieldVariant(PrPlan *plan, uint32_t field, const char *const *keys,
+                                    const PrFormatSpec *format, PrError *error)
     PrStatus PrPlan_addImage(PrPlan *plan, const PrImageSpec *spec, uint32_t *out_index, PrError *error)
     PrStatus PrPlan_addFrame(PrPlan *plan, float x_pt, float y_pt, float width_pt, float height_pt,
                              uint32_t *out_index, PrError *error)

@@ -5,7 +5,8 @@
  * splits between lines, keeping at least `orphans` lines at the foot of a
  * frame and `widows` at the head of the next (or moves whole); keep-together
  * never splits (unless alone in a frame); keep-with-next moves an item on
- * when the next item's first line or row would not follow it. A full frame
+ * when the next item's first line or row would not follow it; a group of
+ * items starts in a frame that holds all of them. A full frame
  * continues in the master's next flow frame, then on a new page of the
  * continuation master. */
 #include <string.h>
@@ -216,11 +217,45 @@ static PrStatus place_image(PrComposer *composer, uint32_t index, int64_t row, P
   return PrDisplayList_check(&composer->list, error);
 }
 
+/* At the first item of a group: moves to the next frame unless the whole
+ * group (its shown items; a table by its header and first row) fits here.
+ * A group taller than a frame starts where it is and splits. */
+static PrStatus keep_group(PrComposer *composer, uint32_t first, int64_t row, PrError *error) {
+  const PrPlan *plan = composer->plan;
+  uint32_t group = plan->flows[first].spec.group;
+  if (composer->at_top) {
+    return PR_OK;
+  }
+  float total = 0.0f;
+  for (uint32_t i = first; i < plan->flow_count && plan->flows[i].spec.group == group; i++) {
+    const PrPlanFlow *flow = &plan->flows[i];
+    if (!is_shown(composer, flow, row)) {
+      continue;
+    }
+    float height = 0.0f;
+    switch (flow->spec.kind) {
+      case PR_FLOW_BLOCK: PR_RETURN_NOT_OK(block_height(composer, flow, row, &height, error)); break;
+      case PR_FLOW_SPACE: height = flow->spec.space_pt; break;
+      default: PR_RETURN_NOT_OK(lead_height(composer, flow, row, &height, error)); break;
+    }
+    total += height;
+  }
+  const PrPlanFrame *frame = &plan->frames[composer->frame];
+  if (composer->y_pt + total > PrPage_frameBottom(composer) + PR_FIT_EPSILON_PT &&
+      total <= frame->height_pt) {
+    return PrPage_nextFrame(composer, row, error);
+  }
+  return PR_OK;
+}
+
 PrStatus PrFlow_run(PrComposer *composer, int64_t row, PrError *error) {
   const PrPlan *plan = composer->plan;
   PR_RETURN_NOT_OK(PrPage_start(composer, PR_MASTER_FIRST, row, error));
   for (uint32_t i = 0; i < plan->flow_count; i++) {
     const PrPlanFlow *flow = &plan->flows[i];
+    if (flow->spec.group != 0 && (i == 0 || plan->flows[i - 1].spec.group != flow->spec.group)) {
+      PR_RETURN_NOT_OK(keep_group(composer, i, row, error));
+    }
     if (!is_shown(composer, flow, row)) {
       continue;
     }

@@ -177,6 +177,60 @@ static void drop_empty_lines(PrLayout *layout) {
   layout->char_count = out;
 }
 
+/* The format of `field` for record `row`: the variant whose key texts equal
+ * the record's (a null or absent key reads as ""), else the field's own
+ * format when it falls back, else a record error naming the texts. A
+ * linear search: a field has a few variants and their keys a few bytes. */
+static PrStatus field_format(PrLayout *layout, int32_t field_index,
+                             const PrColumn *const *columns, int64_t row,
+                             const PrFormatSpec **out, PrError *error) {
+  const PrPlan *plan = layout->plan;
+  const PrPlanField *field = &plan->fields[field_index];
+  *out = &field->format;
+  const char *texts[PR_VARIANT_MAX_KEYS] = {"", ""};
+  size_t sizes[PR_VARIANT_MAX_KEYS] = {0, 0};
+  for (uint8_t k = 0; k < field->variant_key_count; k++) {
+    const PrColumn *key = columns != NULL ? columns[field->variant_keys[k]] : NULL;
+    if (key != NULL && !PrColumn_isNull(key, row) &&
+        !PrColumn_utf8(key, row, &texts[k], &sizes[k])) {
+      layout->error_field = field_index;
+      return PrError_set(error, PR_ERECORD,
+                         "field '%.100s' takes its format from field '%.100s', which is not "
+                         "text", field->name, plan->fields[field->variant_keys[k]].name);
+    }
+  }
+  for (uint32_t v = 0; v < field->variant_count; v++) {
+    const PrPlanVariant *variant = &plan->variants[field->first_variant + v];
+    bool same = true;
+    for (uint8_t k = 0; k < field->variant_key_count && same; k++) {
+      same = variant->key_bytes[k] == sizes[k] && memcmp(variant->keys[k], texts[k], sizes[k]) == 0;
+    }
+    if (same) {
+      *out = &variant->format;
+      return PR_OK;
+    }
+  }
+  if (field->variant_fallback) {
+    return PR_OK;
+  }
+  layout->error_field = field_index;
+  const char *names[PR_VARIANT_MAX_KEYS] = {"", ""};
+  for (uint8_t k = 0; k < field->variant_key_count; k++) {
+    names[k] = plan->fields[field->variant_keys[k]].name;
+  }
+  if (field->variant_key_count == 1) {
+    return PrError_set(error, PR_ERECORD,
+                       "field '%.100s' has no format for %.100s '%.*s' (not one the template "
+                       "lists)", field->name, names[0], (int)(sizes[0] < 64 ? sizes[0] : 64),
+                       texts[0]);
+  }
+  return PrError_set(error, PR_ERECORD,
+                     "field '%.100s' has no format for %.100s '%.*s' with %.100s '%.*s' (not "
+                     "one the template lists)", field->name, names[0],
+                     (int)(sizes[0] < 64 ? sizes[0] : 64), texts[0], names[1],
+                     (int)(sizes[1] < 64 ? sizes[1] : 64), texts[1]);
+}
+
 PrStatus PrLayout_collect(PrLayout *layout, uint32_t block_index,
                           const PrColumn *const *columns, int64_t row, PrError *error) {
   const PrPlan *plan = layout->plan;
@@ -217,9 +271,13 @@ PrStatus PrLayout_collect(PrLayout *layout, uint32_t block_index,
       }
       continue;  /* optional and absent: empty */
     }
+    const PrFormatSpec *format = &field->format;
+    if (field->variant_key_count > 0) {
+      /* The keys are record fields, also for a table row's item field. */
+      PR_RETURN_NOT_OK(field_format(layout, run->field, columns, row, &format, error));
+    }
     size_t before = layout->text.size_bytes;
-    PrStatus status = PrColumn_appendText(column, value_row, &field->format, &layout->text,
-                                          error);
+    PrStatus status = PrColumn_appendText(column, value_row, format, &layout->text, error);
     if (status == PR_OK) {
       status = PrBuffer_check(&layout->text, error);
     }

@@ -179,11 +179,16 @@ PrStatus PrLayout_prepare(PrLayout *layout, PrError *error) {
     if (cp < 256 && (glyph = layout->fonts[style->fonts[0]].latin_glyph[cp]) != 0) {
       /* found */
     } else if (!find_glyph(layout, style, cp, &glyph, &slot)) {
-      /* A no-break space looks like a space in fonts that lack it. */
-      if (cp != 0xA0 || !find_glyph(layout, style, ' ', &glyph, &slot)) {
+      /* A no-break space looks like a space in fonts that lack it, and the
+       * narrow one (CLDR's digit group separator of fr, ...) like a
+       * no-break space, or a space. */
+      if (cp == 0x202F && find_glyph(layout, style, 0xA0, &glyph, &slot)) {
+        cp = 0xA0;
+      } else if ((cp != 0xA0 && cp != 0x202F) || !find_glyph(layout, style, ' ', &glyph, &slot)) {
         return missing_glyph(layout, c, error);
+      } else {
+        cp = ' ';
       }
-      cp = ' ';
     }
     uint32_t font = style->fonts[slot];
     const PrLayoutFont *layout_font = &layout->fonts[font];

@@ -109,6 +109,7 @@ void PrPlan_destroy(PrPlan *plan) {
   free(plan->fonts);
   free(plan->styles);
   free(plan->fields);
+  free(plan->variants);
   free(plan->images);
   free(plan->frames);
   free(plan->blocks);
@@ -163,14 +164,60 @@ PrStatus PrPlan_addStyle(PrPlan *plan, const PrStyleSpec *spec, uint32_t *out_in
   return PLAN_APPEND(plan, style, &style, out_index, error);
 }
 
+static bool format_is_valid(const PrFormatSpec *format) {
+  return format->kind <= PR_FORMAT_DATE && format->decimals <= 18 &&
+         format->max_decimals <= 18 &&
+         (format->max_decimals == 0 ||
+          (format->decimals >= 0 && format->max_decimals > format->decimals)) &&
+         format->grouping <= 9 && format->grouping_next <= 9 && format->scale_power <= 3;
+}
+
+/* The fixed-size strings must end inside their arrays. */
+static void terminate_format(PrFormatSpec *format) {
+  format->thousands[sizeof format->thousands - 1] = '\0';
+  format->decimal[sizeof format->decimal - 1] = '\0';
+  format->prefix[sizeof format->prefix - 1] = '\0';
+  format->suffix[sizeof format->suffix - 1] = '\0';
+  format->date[sizeof format->date - 1] = '\0';
+  format->negative_prefix[sizeof format->negative_prefix - 1] = '\0';
+  format->negative_suffix[sizeof format->negative_suffix - 1] = '\0';
+  for (int m = 0; m < 12; m++) {
+    format->months[m][PR_FORMAT_NAME_BYTES - 1] = '\0';
+    format->months_short[m][PR_FORMAT_NAME_BYTES - 1] = '\0';
+  }
+  for (int d = 0; d < 7; d++) {
+    format->weekdays[d][PR_FORMAT_NAME_BYTES - 1] = '\0';
+    format->weekdays_short[d][PR_FORMAT_NAME_BYTES - 1] = '\0';
+  }
+}
+
+/* A variant key is a record value field (not an item, list or page field). */
+static bool is_key_field(const PrPlan *plan, uint32_t field) {
+  return field < plan->field_count && plan->fields[field].kind == PR_FIELD_VALUE &&
+         plan->fields[field].list_field < 0;
+}
+
 PrStatus PrPlan_addField(PrPlan *plan, const PrFieldSpec *spec, uint32_t *out_index,
                          PrError *error) {
   PR_RETURN_NOT_OK(check_building(plan, error));
   if (spec->name == NULL || spec->name[0] == '\0') {
     return PrError_set(error, PR_EINVAL, "plan: a field needs a name");
   }
-  if (spec->format.kind > PR_FORMAT_DATE || spec->format.decimals > 18) {
+  if (!format_is_valid(&spec->format)) {
     return PrError_set(error, PR_EINVAL, "plan: field '%.100s' has a bad format", spec->name);
+  }
+  if (spec->variant_key_count > PR_VARIANT_MAX_KEYS ||
+      (spec->variant_key_count > 0 && spec->kind != PR_FIELD_VALUE)) {
+    return PrError_set(error, PR_EINVAL, "plan: field '%.100s' has a bad variant key count",
+                       spec->name);
+  }
+  for (uint8_t k = 0; k < spec->variant_key_count; k++) {
+    if (!is_key_field(plan, spec->variant_keys[k])) {
+      return PrError_set(error, PR_EINVAL,
+                         "plan: field '%.100s' takes its format from field %u, which is not a "
+                         "record value field added before it",
+                         spec->name, spec->variant_keys[k]);
+    }
   }
   PrPlanField field;
   field.name = copy_text(spec->name);
@@ -190,17 +237,74 @@ PrStatus PrPlan_addField(PrPlan *plan, const PrFieldSpec *spec, uint32_t *out_in
   field.format = spec->format;
   field.kind = spec->kind;
   field.list_field = spec->is_item ? (int32_t)spec->list_field : -1;
-  /* The fixed-size strings must end inside their arrays. */
-  field.format.thousands[sizeof field.format.thousands - 1] = '\0';
-  field.format.decimal[sizeof field.format.decimal - 1] = '\0';
-  field.format.prefix[sizeof field.format.prefix - 1] = '\0';
-  field.format.suffix[sizeof field.format.suffix - 1] = '\0';
-  field.format.date[sizeof field.format.date - 1] = '\0';
+  terminate_format(&field.format);
+  field.variant_key_count = spec->variant_key_count;
+  for (int k = 0; k < PR_VARIANT_MAX_KEYS; k++) {
+    field.variant_keys[k] = k < spec->variant_key_count ? spec->variant_keys[k] : 0;
+  }
+  field.variant_fallback = spec->variant_fallback;
+  field.first_variant = 0;
+  field.variant_count = 0;
   PrStatus status = PLAN_APPEND(plan, field, &field, out_index, error);
   if (status != PR_OK) {
     free(field.name);
   }
   return status;
+}
+
+PrStatus PrPlan_addFieldVariant(PrPlan *plan, uint32_t field_index, const char *const *keys,
+                                const PrFormatSpec *format, PrError *error) {
+  PR_RETURN_NOT_OK(check_building(plan, error));
+  if (field_index >= plan->field_count || plan->fields[field_index].variant_key_count == 0) {
+    return PrError_set(error, PR_EINVAL, "plan: field %u takes no format variants", field_index);
+  }
+  PrPlanField *field = &plan->fields[field_index];
+  if (format == NULL || !format_is_valid(format)) {
+    return PrError_set(error, PR_EINVAL, "plan: a variant of field '%.100s' has a bad format",
+                       field->name);
+  }
+  PrPlanVariant variant;
+  memset(&variant, 0, sizeof variant);
+  for (uint8_t k = 0; k < field->variant_key_count; k++) {
+    const char *key = keys != NULL && keys[k] != NULL ? keys[k] : "";
+    size_t bytes = strlen(key);
+    if (bytes >= PR_VARIANT_KEY_BYTES) {
+      return PrError_set(error, PR_EINVAL,
+                         "plan: a variant key of field '%.100s' is longer than %d bytes",
+                         field->name, PR_VARIANT_KEY_BYTES - 1);
+    }
+    memcpy(variant.keys[k], key, bytes);
+    variant.key_bytes[k] = (uint8_t)bytes;
+  }
+  for (uint32_t v = field->first_variant; v < field->first_variant + field->variant_count; v++) {
+    if (memcmp(plan->variants[v].keys, variant.keys, sizeof variant.keys) == 0) {
+      return PrError_set(error, PR_EINVAL, "plan: field '%.100s' has a variant for '%s' already",
+                         field->name, variant.keys[0]);
+    }
+  }
+  variant.format = *format;
+  terminate_format(&variant.format);
+  /* A field's variants stay together: the new one goes after the field's
+   * last, and the variants of fields stored after it move up by one. */
+  uint32_t at = field->variant_count > 0 ? field->first_variant + field->variant_count
+                                         : plan->variant_count;
+  PR_RETURN_NOT_OK(PLAN_APPEND(plan, variant, &variant, NULL, error));
+  if (at + 1 < plan->variant_count) {
+    memmove(&plan->variants[at + 1], &plan->variants[at],
+            (plan->variant_count - 1 - at) * sizeof *plan->variants);
+    plan->variants[at] = variant;
+    for (uint32_t f = 0; f < plan->field_count; f++) {
+      if (f != field_index && plan->fields[f].variant_count > 0 &&
+          plan->fields[f].first_variant >= at) {
+        plan->fields[f].first_variant++;
+      }
+    }
+  }
+  if (field->variant_count == 0) {
+    field->first_variant = at;
+  }
+  field->variant_count++;
+  return PR_OK;
 }
 
 PrStatus PrPlan_addImage(PrPlan *plan, const PrImageSpec *spec, uint32_t *out_index,
@@ -484,29 +588,8 @@ PrStatus PrPlan_addRun(PrPlan *plan, uint32_t block_index, const PrRunSpec *spec
     if (spec->text == NULL && spec->text_bytes > 0) {
       return PrError_set(error, PR_EINVAL, "plan: literal run without text");
     }
-    if (spec->text_bytes > (1u << 24) ||
-        plan->text_pool_bytes > UINT32_MAX - (uint32_t)spec->text_bytes) {
-      return PrError_set(error, PR_ELIMIT, "plan: literal text is too long");
-    }
-    uint32_t needed = plan->text_pool_bytes + (uint32_t)spec->text_bytes;
-    if (needed > plan->text_pool_capacity) {
-      uint32_t capacity = plan->text_pool_capacity < 256 ? 256 : plan->text_pool_capacity;
-      while (capacity < needed) {
-        capacity *= 2;
-      }
-      char *grown = realloc(plan->text_pool, capacity);
-      if (grown == NULL) {
-        return PrError_set(error, PR_ENOMEM, "plan: out of memory");
-      }
-      plan->text_pool = grown;
-      plan->text_pool_capacity = capacity;
-    }
-    if (spec->text_bytes > 0) {
-      memcpy(plan->text_pool + plan->text_pool_bytes, spec->text, spec->text_bytes);
-    }
-    run.text_offset = plan->text_pool_bytes;
+    PR_RETURN_NOT_OK(pool_text(plan, spec->text, spec->text_bytes, &run.text_offset, error));
     run.text_bytes = (uint32_t)spec->text_bytes;
-    plan->text_pool_bytes = needed;
   }
   PR_RETURN_NOT_OK(PLAN_APPEND(plan, run, &run, NULL, error));
   plan->blocks[block_index].run_count++;

@@ -27,7 +27,20 @@ typedef struct PrPlanField {
   PrFormatSpec format;
   uint8_t kind;           /* PrFieldKind */
   int32_t list_field;     /* -1, or the PR_FIELD_LIST field of an item field */
+  /* Formats per record: plan->variants[first_variant, +variant_count) are
+   * this field's, kept together as they are added. */
+  uint8_t variant_key_count;
+  uint32_t variant_keys[PR_VARIANT_MAX_KEYS];
+  bool variant_fallback;
+  uint32_t first_variant, variant_count;
 } PrPlanField;
+
+/* One format of a field for the records whose key texts are these. */
+typedef struct PrPlanVariant {
+  char keys[PR_VARIANT_MAX_KEYS][PR_VARIANT_KEY_BYTES];
+  uint8_t key_bytes[PR_VARIANT_MAX_KEYS];
+  PrFormatSpec format;
+} PrPlanVariant;
 
 typedef struct PrPlanRun {
   uint32_t style;
@@ -89,6 +102,7 @@ struct PrPlan {
   const PrFont **fonts;   uint32_t font_count, font_capacity;
   PrPlanStyle *styles;    uint32_t style_count, style_capacity;
   PrPlanField *fields;    uint32_t field_count, field_capacity;
+  PrPlanVariant *variants; uint32_t variant_count, variant_capacity;
   PrImageSpec *images;    uint32_t image_count, image_capacity;
   PrPlanFrame *frames;    uint32_t frame_count, frame_capacity;
   PrPlanBlock *blocks;    uint32_t block_count, block_capacity;

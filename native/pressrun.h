@@ -179,14 +179,40 @@ typedef enum PrFormatKind {
   PR_FORMAT_DATE = 2
 } PrFormatKind;
 
+/* Bytes of one month or weekday name of a PrFormatSpec, UTF-8 with its NUL
+ * (every CLDR locale's names fit). */
+#define PR_FORMAT_NAME_BYTES 72
+
+/* How a value becomes text. Callers zero-fill it: the members after `date`
+ * were added for formats by locale, and zero keeps the behaviour of the ones
+ * before (grouping by 3, "-" before the prefix, English names). */
 typedef struct PrFormatSpec {
   uint8_t kind;             /* PrFormatKind */
-  int8_t decimals;          /* -1: as many as the value needs */
+  int8_t decimals;          /* -1: as many as the value needs; else rounded to (and
+                               padded to) this many, see max_decimals */
   char thousands[8];        /* UTF-8 separator, "" for none */
   char decimal[8];          /* UTF-8 decimal mark */
   char prefix[16];          /* UTF-8 */
   char suffix[16];          /* UTF-8 */
-  char date[64];            /* strftime subset: %Y %m %d %e %B %b %A %a %H %M %S %% */
+  char date[64];            /* strftime subset: %Y %y %m %d %e %B %b %A %a %H %M %S %%;
+                               %-m %-d %-H %-M %-S %-y: without a leading zero */
+  uint8_t max_decimals;     /* 0: decimals; else (> decimals >= 0) rounded to this many
+                               and trailing zeros dropped down to `decimals` (#,##0.###) */
+  uint8_t grouping;         /* digits of the group next to the mark (0: 3) */
+  uint8_t grouping_next;    /* digits of the groups left of it (0: as grouping; 2 with
+                               grouping 3 gives 12,34,567) */
+  uint8_t scale_power;      /* shown as value x 10^scale_power (0..3): 2 for percent, the
+                               sign itself goes in prefix/suffix */
+  bool has_negative;        /* false: a negative is "-" prefix number suffix; true: it is
+                               negative_prefix number negative_suffix ("-$", "(", "€ -") */
+  char negative_prefix[24]; /* UTF-8 */
+  char negative_suffix[24]; /* UTF-8 */
+  /* Date names, "" for the English ones: %B, %b (else the English name's first
+   * three letters), %A and %a, Sunday first. */
+  char months[12][PR_FORMAT_NAME_BYTES];
+  char months_short[12][PR_FORMAT_NAME_BYTES];
+  char weekdays[7][PR_FORMAT_NAME_BYTES];
+  char weekdays_short[7][PR_FORMAT_NAME_BYTES];
 } PrFormatSpec;
 
 typedef enum PrFieldKind {
@@ -196,6 +222,9 @@ typedef enum PrFieldKind {
   PR_FIELD_PAGES = 3        /* the document's page count */
 } PrFieldKind;
 
+#define PR_VARIANT_MAX_KEYS 2
+#define PR_VARIANT_KEY_BYTES 32  /* a variant's key text, with its NUL */
+
 typedef struct PrFieldSpec {
   const char *name;         /* copied; for an item field, the struct child's name */
   bool required;            /* a null value fails the record */
@@ -204,6 +233,13 @@ typedef struct PrFieldSpec {
   bool is_item;             /* false: a column of the record; true: a field of the
                                items (struct rows) of the PR_FIELD_LIST field list_field */
   uint32_t list_field;
+  /* Formats per record (a locale column, a currency column): the record's texts
+   * in these record value fields, added before this one, pick one of the
+   * field's variants (PrPlan_addFieldVariant); 0 keys: `format` always. */
+  uint8_t variant_key_count;            /* 0..PR_VARIANT_MAX_KEYS */
+  uint32_t variant_keys[PR_VARIANT_MAX_KEYS];  /* plan field indices */
+  bool variant_fallback;    /* texts that match no variant: false: the record fails
+                               (naming the field and the texts); true: `format` */
 } PrFieldSpec;
 
 /* PrBlockSpec.frame values other than a frame index. */
@@ -258,6 +294,11 @@ PrStatus PrPlan_addStyle(PrPlan *plan, const PrStyleSpec *spec,
                          uint32_t *out_index, PrError *error);
 PrStatus PrPlan_addField(PrPlan *plan, const PrFieldSpec *spec,
                          uint32_t *out_index, PrError *error);
+/* A format of field `field` for the records whose key fields hold the texts
+ * keys[0..variant_key_count) (copied; a null value reads as ""). Each field's
+ * key texts are distinct; the lookup compares them in the order added. */
+PrStatus PrPlan_addFieldVariant(PrPlan *plan, uint32_t field, const char *const *keys,
+                                const PrFormatSpec *format, PrError *error);
 PrStatus PrPlan_addImage(PrPlan *plan, const PrImageSpec *spec,
                          uint32_t *out_index, PrError *error);
 PrStatus PrPlan_addFrame(PrPlan *plan, float x_pt, float y_pt, float width_pt,
@@ -304,6 +345,8 @@ typedef struct PrFlowSpec {
   bool keep_with_next;      /* on the same page as the next shown item's start */
   uint8_t orphans;          /* fewest lines left at a frame's foot (0: 2) */
   uint8_t widows;           /* fewest lines carried to the next frame (0: 2) */
+  uint32_t group;           /* 0: none; consecutive items with the same group start
+                               in one frame when they fit in it together */
 } PrFlowSpec;
 PrStatus PrPlan_addFlow(PrPlan *plan, const PrFlowSpec *spec, PrError *error);
 /* An image for the flow (PR_FLOW_IMAGE): x_pt is from the frame's left edge,
@@ -381,15 +424,17 @@ typedef struct PrPdfOptions {
   const char *title;        /* Info /Title, may be NULL (copied) */
   const char *producer;     /* Info /Producer, may be NULL (copied) */
   uint32_t deflate_threads; /* 0, 1: each page deflated as it is written;
-                               n (at most 8): pages queued and deflated n at
-                               a time at each flush. Same bytes either way. */
+                               n (at most 8): pages queued and deflated on n
+                               background threads. Same bytes either way. */
 } PrPdfOptions;
 
 PrStatus PrPdfWriter_create(const PrPlan *plan, const PrPdfOptions *options,
                             PrPdfWriter **out, PrError *error);
 void PrPdfWriter_destroy(PrPdfWriter *writer);
-/* Deflates and writes the queued pages (deflate_threads > 1); the
- * composer calls it at the end of every batch, finish calls it too. */
+/* deflate_threads > 1: writes the pages deflated since the last flush and
+ * starts deflating the pages queued since then on background threads (the
+ * output lags one flush behind; finish writes the rest). The composer calls
+ * it at the end of every batch. */
 PrStatus PrPdfWriter_flush(PrPdfWriter *writer, PrError *error);
 /* Bytes produced and not yet consumed (queued pages are not produced). */
 void PrPdfWriter_output(const PrPdfWriter *writer, const uint8_t **data,

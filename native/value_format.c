@@ -4,7 +4,10 @@
  * hand straight into the output buffer: one reserve, no snprintf, no
  * allocation. Numbers become a digit string with a decimal point position,
  * rounded there, and are then emitted with the sign, prefix, grouping,
- * decimal mark and suffix of the format. */
+ * decimal mark and suffix of the format. A locale's format (engine's
+ * locales.py turns CLDR patterns into these parameters) adds group sizes,
+ * a negative prefix and suffix, a power of ten (percent), and month and
+ * weekday names; a zero-filled spec leaves them out. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
  * zeros of a scale past them (57 for a float's digits), a carry digit. */
 #define DIGITS_BYTES 160
 #define MAX_DECIMALS 38
+#define MAX_SCALE_POWER 3  /* PrFormatSpec.scale_power: more zeros after a negative scale */
 
 static const char kZeros[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -97,7 +101,7 @@ static int put_u128(char *digits, int end, uint64_t high, uint64_t low) {
 static void number_set(Number *number, bool negative, uint64_t high, uint64_t low,
                        int32_t scale) {
   /* Digits end at a fixed spot that leaves room for negative-scale zeros. */
-  const int end = DIGITS_BYTES - MAX_DECIMALS - 2;
+  const int end = DIGITS_BYTES - MAX_DECIMALS - MAX_SCALE_POWER - 2;
   int count = put_u128(number->digits, end, high, low);
   int first = end - count;
   if (scale < 0) {
@@ -155,12 +159,20 @@ static inline size_t text_length(const char *text, size_t capacity) {
 }
 
 typedef struct Style {
-  const char *thousands, *decimal, *prefix, *suffix;
-  size_t thousands_bytes, decimal_bytes, prefix_bytes, suffix_bytes;
-  int decimals;  /* -1: as the value needs */
+  const char *thousands, *decimal, *prefix, *suffix, *negative_prefix, *negative_suffix;
+  size_t thousands_bytes, decimal_bytes, prefix_bytes, suffix_bytes, negative_prefix_bytes,
+      negative_suffix_bytes;
+  int decimals;      /* rounded to this many; -1: as the value needs */
+  int min_decimals;  /* padded to this many; trailing zeros dropped down to it */
+  int grouping, grouping_next;  /* digits per group: next to the mark, further left */
+  int scale_power;   /* the value x 10^scale_power */
+  bool has_negative; /* negatives take the negative prefix and suffix, no "-" */
 } Style;
 
-static const Style kAutoStyle = {"", ".", "", "", 0, 1, 0, 0, -1};
+static const Style kAutoStyle = {
+    .thousands = "", .decimal = ".", .prefix = "", .suffix = "", .negative_prefix = "",
+    .negative_suffix = "", .decimal_bytes = 1, .decimals = -1, .min_decimals = -1,
+    .grouping = 3, .grouping_next = 3};
 
 static Style style_of(const PrFormatSpec *format) {
   Style style;
@@ -177,7 +189,22 @@ static Style style_of(const PrFormatSpec *format) {
   style.prefix_bytes = text_length(format->prefix, sizeof format->prefix);
   style.suffix = format->suffix;
   style.suffix_bytes = text_length(format->suffix, sizeof format->suffix);
-  style.decimals = format->decimals < 0 ? -1 : format->decimals;
+  style.min_decimals = format->decimals < 0 ? -1 : format->decimals;
+  style.decimals = format->max_decimals > 0 ? format->max_decimals : style.min_decimals;
+  style.grouping = format->grouping > 0 ? format->grouping : 3;
+  style.grouping_next = format->grouping_next > 0 ? format->grouping_next : style.grouping;
+  style.scale_power = format->scale_power <= MAX_SCALE_POWER ? format->scale_power : 0;
+  style.has_negative = format->has_negative;
+  style.negative_prefix = format->negative_prefix;
+  style.negative_suffix = format->negative_suffix;
+  style.negative_prefix_bytes = 0;
+  style.negative_suffix_bytes = 0;
+  if (style.has_negative) {
+    style.negative_prefix_bytes =
+        text_length(format->negative_prefix, sizeof format->negative_prefix);
+    style.negative_suffix_bytes =
+        text_length(format->negative_suffix, sizeof format->negative_suffix);
+  }
   return style;
 }
 
@@ -186,41 +213,76 @@ static inline char *put(char *out, const char *text, size_t size_bytes) {
   return out + size_bytes;
 }
 
-/* Emits "-" prefix grouped-integer [mark fraction zeros] [exponent] suffix;
- * the fraction is padded with zeros up to style->decimals. */
+/* A group separator and `size` digits. */
+static inline char *put_group(char *at, const Style *style, const char *digits, int size) {
+  if (style->thousands_bytes == 1) {
+    *at++ = style->thousands[0];
+  } else {
+    at = put(at, style->thousands, style->thousands_bytes);
+  }
+  if (size == 3) {
+    at[0] = digits[0];
+    at[1] = digits[1];
+    at[2] = digits[2];
+    return at + 3;
+  }
+  return put(at, digits, (size_t)size);
+}
+
+/* Emits "-" prefix grouped-integer [mark fraction zeros] [exponent] suffix
+ * (or negative-prefix ... negative-suffix); the fraction is padded with zeros
+ * up to style->min_decimals, or trailing zeros dropped down to it. */
 static void number_emit(const Number *number, const Style *style, int exponent, bool scientific,
                         PrBuffer *out) {
   const char *digits = number->digits + number->first;
   int integer = number->integer;
   int fraction = number->count - integer;
-  int pad = style->decimals > fraction ? style->decimals - fraction : 0;
+  if (style->min_decimals < style->decimals) {
+    while (fraction > style->min_decimals && digits[integer + fraction - 1] == '0') fraction--;
+  }
+  int pad = style->min_decimals > fraction ? style->min_decimals - fraction : 0;
   bool zero = true;
   for (int i = 0; i < number->count && zero; i++) zero = digits[i] == '0';
   bool negative = number->negative && !zero;  /* never "-0.00" */
-  int groups = style->thousands_bytes > 0 ? (integer - 1) / 3 : 0;
-  size_t size = (size_t)negative + style->prefix_bytes + (size_t)integer +
-                (size_t)groups * style->thousands_bytes + style->suffix_bytes + 8;
+  bool minus = negative && !style->has_negative;
+  const char *prefix = style->prefix, *suffix = style->suffix;
+  size_t prefix_bytes = style->prefix_bytes, suffix_bytes = style->suffix_bytes;
+  if (negative && style->has_negative) {
+    prefix = style->negative_prefix;
+    prefix_bytes = style->negative_prefix_bytes;
+    suffix = style->negative_suffix;
+    suffix_bytes = style->negative_suffix_bytes;
+  }
+  /* Groups: `grouping` digits next to the mark, `grouping_next` further
+   * left; `head` digits lead (12,34,567: head 2, two separators). */
+  int groups = 0, head = integer;
+  bool threes = style->grouping == 3 && style->grouping_next == 3;
+  if (style->thousands_bytes > 0 && integer > style->grouping) {
+    if (threes) {
+      groups = (integer - 1) / 3;  /* the common case: a division by a constant */
+      head = integer - groups * 3;
+    } else {
+      int rest = integer - style->grouping;
+      groups = (rest + style->grouping_next - 1) / style->grouping_next;
+      head = rest - (groups - 1) * style->grouping_next;
+    }
+  }
+  size_t size = (size_t)minus + prefix_bytes + (size_t)integer +
+                (size_t)groups * style->thousands_bytes + suffix_bytes + 8;
   if (fraction + pad > 0) size += style->decimal_bytes + (size_t)(fraction + pad);
   if (!PrBuffer_reserve(out, size)) return;
   char *at = (char *)out->data + out->size_bytes;
-  if (negative) *at++ = '-';  /* before the prefix: "-$1.00" */
-  at = put(at, style->prefix, style->prefix_bytes);
-  if (groups == 0) {
-    at = put(at, digits, (size_t)integer);
-  } else {
-    int head = integer - groups * 3;
-    at = put(at, digits, (size_t)head);
-    for (int i = head; i < integer; i += 3) {
-      if (style->thousands_bytes == 1) {
-        *at++ = style->thousands[0];
-      } else {
-        at = put(at, style->thousands, style->thousands_bytes);
-      }
-      at[0] = digits[i];
-      at[1] = digits[i + 1];
-      at[2] = digits[i + 2];
-      at += 3;
+  if (minus) *at++ = '-';  /* before the prefix: "-$1.00" */
+  at = put(at, prefix, prefix_bytes);
+  at = put(at, digits, (size_t)head);
+  if (groups > 0 && threes) {
+    for (int i = head; i < integer; i += 3) at = put_group(at, style, digits + i, 3);
+  } else if (groups > 0) {
+    int i = head;
+    for (; i < integer - style->grouping; i += style->grouping_next) {
+      at = put_group(at, style, digits + i, style->grouping_next);
     }
+    at = put_group(at, style, digits + i, style->grouping);
   }
   if (fraction + pad > 0) {
     at = put(at, style->decimal, style->decimal_bytes);
@@ -235,14 +297,14 @@ static void number_emit(const Number *number, const Style *style, int exponent, 
     if (magnitude >= 10) *at++ = (char)('0' + magnitude / 10 % 10);
     *at++ = (char)('0' + magnitude % 10);
   }
-  at = put(at, style->suffix, style->suffix_bytes);
+  at = put(at, suffix, suffix_bytes);
   out->size_bytes = (size_t)(at - (char *)out->data);
 }
 
 static void format_integer(bool negative, uint64_t magnitude, const Style *style,
                            PrBuffer *out) {
   Number number;
-  number_set(&number, negative, 0, magnitude, 0);
+  number_set(&number, negative, 0, magnitude, -style->scale_power);
   number_emit(&number, style, 0, false, out);
 }
 
@@ -259,7 +321,7 @@ static void format_decimal128(const uint8_t *value, int32_t scale, const Style *
     high = ~high + (low == 0 ? 1 : 0);
   }
   Number number;
-  number_set(&number, negative, high, low, scale);
+  number_set(&number, negative, high, low, scale - style->scale_power);
   number_round(&number, style->decimals);
   number_emit(&number, style, 0, false, out);
 }
@@ -339,6 +401,7 @@ static void format_float_shortest(double value, bool single, const Style *style,
   char digits[24];
   int exponent;
   int count = shortest_digits(magnitude, single, digits, &exponent);
+  exponent += style->scale_power;  /* percent: the same digits, the point moved */
   bool scientific = exponent >= 21 || exponent < -6;
   int start = 60;  /* room for a leading "0.00000" */
   char *at = number.digits + start;
@@ -383,12 +446,13 @@ static double scale_up(double magnitude, int power) {
  * path, and from 1e21 in exponent form (as JavaScript's toFixed does). */
 static void format_float_fixed(double value, bool single, const Style *style, PrBuffer *out) {
   int decimals = style->decimals;
+  int shift = style->scale_power;  /* percent: the point moves after the digits are taken */
   double magnitude = fabs(value);
   int significant = single ? 7 : 15;
   Number number;
   if (magnitude < kPowersOfTen[significant]) {
     int exponent = magnitude > 0 ? (int)floor(log10(magnitude)) : -400;
-    if (exponent < -decimals - 2) {
+    if (exponent + shift < -decimals - 2) {
       /* Below a tenth of the last shown digit: zero. */
       number_set(&number, false, 0, 0, 0);
       number_emit(&number, style, 0, false, out);
@@ -404,14 +468,21 @@ static void format_float_fixed(double value, bool single, const Style *style, Pr
       power++;
       scaled = round(scale_up(magnitude, power));
     }
-    number_set(&number, value < 0, 0, (uint64_t)scaled, power);
+    number_set(&number, value < 0, 0, (uint64_t)scaled, power - shift);
     number_round(&number, decimals);
     number_emit(&number, style, 0, false, out);
     return;
   }
+  if (shift > 0) {
+    /* Past 15 digits: the product is as exact as the value. */
+    value *= kPowersOfTen[shift];
+    magnitude = fabs(value);
+  }
   if (magnitude >= 1e21) {
     Style shortest = *style;
     shortest.decimals = -1;
+    shortest.min_decimals = -1;
+    shortest.scale_power = 0;
     format_float_shortest(value, single, &shortest, out);
     return;
   }
@@ -510,10 +581,22 @@ static char *put_day(char *at, int day) {
 
 /* The most one directive writes: a 20-digit year with its sign. */
 #define DIRECTIVE_MAX_BYTES 24
+/* The most one pattern byte writes: a name of up to PR_FORMAT_NAME_BYTES - 1
+ * bytes for a two-byte directive, a year for two. */
+#define PATTERN_BYTE_MAX_BYTES ((PR_FORMAT_NAME_BYTES + 1) / 2)
+
+/* A name of the format (a locale's), or the English one. */
+static inline char *put_name(char *at, const char *name, const char *english,
+                             size_t english_bytes) {
+  if (name != NULL && name[0] != '\0') {
+    return put(at, name, text_length(name, PR_FORMAT_NAME_BYTES));
+  }
+  return put(at, english, english_bytes);
+}
 
 static PrStatus format_civil(const PrColumn *column, const Civil *civil, const char *pattern,
-                             size_t pattern_bytes, bool with_time, PrBuffer *out,
-                             PrError *error) {
+                             size_t pattern_bytes, bool with_time, const PrFormatSpec *names,
+                             PrBuffer *out, PrError *error) {
   if (pattern_bytes == 0) {
     /* ISO: yyyy-mm-dd[ hh:mm:ss] */
     if (!PrBuffer_reserve(out, DIRECTIVE_MAX_BYTES + 16)) return PR_OK;
@@ -534,9 +617,13 @@ static PrStatus format_civil(const PrColumn *column, const Civil *civil, const c
     out->size_bytes = (size_t)(at - (char *)out->data);
     return PR_OK;
   }
-  if (!PrBuffer_reserve(out, pattern_bytes * DIRECTIVE_MAX_BYTES)) return PR_OK;
+  if (!PrBuffer_reserve(out, pattern_bytes * PATTERN_BYTE_MAX_BYTES)) return PR_OK;
   char *start = (char *)out->data + out->size_bytes;
   char *at = start;
+  int month = civil->month - 1, weekday = civil->weekday;
+  /* Two digits of the year, also before year 0 (-1 is 99). */
+  int year2 = (int)(civil->year % 100);
+  if (year2 < 0) year2 += 100;
   for (size_t i = 0; i < pattern_bytes; i++) {
     char c = pattern[i];
     if (c != '%') {
@@ -544,31 +631,49 @@ static PrStatus format_civil(const PrColumn *column, const Civil *civil, const c
       continue;
     }
     char directive = i + 1 < pattern_bytes ? pattern[++i] : '\0';
+    bool unpadded = directive == '-';  /* %-m: no leading zero (GNU's flag) */
+    if (unpadded) directive = i + 1 < pattern_bytes ? pattern[++i] : '\0';
     switch (directive) {
-      case 'Y': at = put_year(at, civil->year); break;
-      case 'm': at = put_two(at, civil->month); break;
-      case 'd': at = put_two(at, civil->day); break;
+      case 'Y': if (unpadded) goto unknown; at = put_year(at, civil->year); break;
+      case 'y': at = unpadded ? put_day(at, year2) : put_two(at, year2); break;
+      case 'm': at = unpadded ? put_day(at, civil->month) : put_two(at, civil->month); break;
+      case 'd': at = unpadded ? put_day(at, civil->day) : put_two(at, civil->day); break;
       case 'e': at = put_day(at, civil->day); break;
-      case 'B': at = put(at, kMonths[civil->month - 1], strlen(kMonths[civil->month - 1])); break;
-      case 'b': at = put(at, kMonths[civil->month - 1], 3); break;
-      case 'A':
-        at = put(at, kWeekdays[civil->weekday], strlen(kWeekdays[civil->weekday]));
+      case 'B':
+        if (unpadded) goto unknown;
+        at = put_name(at, names != NULL ? names->months[month] : NULL, kMonths[month],
+                      strlen(kMonths[month]));
         break;
-      case 'a': at = put(at, kWeekdays[civil->weekday], 3); break;
-      case 'H': at = put_two(at, civil->hour); break;
-      case 'M': at = put_two(at, civil->minute); break;
-      case 'S': at = put_two(at, civil->second); break;
-      case '%': *at++ = '%'; break;
+      case 'b':
+        if (unpadded) goto unknown;
+        at = put_name(at, names != NULL ? names->months_short[month] : NULL, kMonths[month], 3);
+        break;
+      case 'A':
+        if (unpadded) goto unknown;
+        at = put_name(at, names != NULL ? names->weekdays[weekday] : NULL, kWeekdays[weekday],
+                      strlen(kWeekdays[weekday]));
+        break;
+      case 'a':
+        if (unpadded) goto unknown;
+        at = put_name(at, names != NULL ? names->weekdays_short[weekday] : NULL,
+                      kWeekdays[weekday], 3);
+        break;
+      case 'H': at = unpadded ? put_day(at, civil->hour) : put_two(at, civil->hour); break;
+      case 'M': at = unpadded ? put_day(at, civil->minute) : put_two(at, civil->minute); break;
+      case 'S': at = unpadded ? put_day(at, civil->second) : put_two(at, civil->second); break;
+      case '%': if (unpadded) goto unknown; *at++ = '%'; break;
       default:
+      unknown:
         if (directive == '\0') {
           return PrError_set(error, PR_EINVAL,
                              "column '%.100s': date format '%.64s' ends with a lone '%%'",
                              column->name, pattern);
         }
         return PrError_set(error, PR_EINVAL,
-                           "column '%.100s': unknown date directive '%%%c' in '%.64s' (known: "
-                           "%%Y %%m %%d %%e %%B %%b %%A %%a %%H %%M %%S %%%%)",
-                           column->name, directive, pattern);
+                           "column '%.100s': unknown date directive '%%%s%c' in '%.64s' (known: "
+                           "%%Y %%y %%m %%d %%e %%B %%b %%A %%a %%H %%M %%S %%%%, and %%-y %%-m "
+                           "%%-d %%-H %%-M %%-S without a leading zero)",
+                           column->name, unpadded ? "-" : "", directive, pattern);
     }
   }
   out->size_bytes += (size_t)(at - start);
@@ -578,8 +683,8 @@ static PrStatus format_civil(const PrColumn *column, const Civil *civil, const c
 static const int64_t kUnitsPerSecond[4] = {1, 1000, 1000000, 1000000000};
 
 static PrStatus format_temporal(const PrColumn *column, const uint8_t *values, int64_t at,
-                                const char *pattern, size_t pattern_bytes, PrBuffer *out,
-                                PrError *error) {
+                                const char *pattern, size_t pattern_bytes,
+                                const PrFormatSpec *names, PrBuffer *out, PrError *error) {
   Civil civil;
   memset(&civil, 0, sizeof civil);
   bool with_time = false;
@@ -593,7 +698,7 @@ static PrStatus format_temporal(const PrColumn *column, const uint8_t *values, i
     civil_from_seconds(floor_div(PrLoad_i64(values + at * 8), per_second), &civil);
     with_time = true;
   }
-  return format_civil(column, &civil, pattern, pattern_bytes, with_time, out, error);
+  return format_civil(column, &civil, pattern, pattern_bytes, with_time, names, out, error);
 }
 
 /* ---- Entry point ----------------------------------------------------------------- */
@@ -676,7 +781,8 @@ static PrStatus append_value(const PrColumn *column, int64_t row, const PrFormat
       const char *pattern = kind == PR_FORMAT_DATE ? format->date : "";
       size_t pattern_bytes = kind == PR_FORMAT_DATE ? text_length(format->date, sizeof format->date)
                                                     : 0;
-      return format_temporal(column, values, at, pattern, pattern_bytes, out, error);
+      return format_temporal(column, values, at, pattern, pattern_bytes,
+                             kind == PR_FORMAT_DATE ? format : NULL, out, error);
     }
     default:
       return PrError_set(error, PR_EDATA, "column '%.100s' is a %s, which cannot be shown as text",

@@ -190,3 +190,14 @@ def test_template_errors_for_flows(assets):
     with pytest.raises(TemplateError, match="unknown page condition"):
         _template(assets, [{"paragraph": "x"}],
                   next_elements=[{"text": "x", "at": ["1mm", "1mm"], "pages": "sometimes"}])
+
+
+def test_a_group_moves_whole_when_it_does_not_fit(assets, tmp_path):
+    """Room for two of three short paragraphs: the group starts on the next page."""
+    group = {"group": [{"paragraph": "GROUP ONE"}, {"paragraph": "GROUP TWO"},
+                       {"paragraph": "GROUP THREE"}]}
+    # 170 mm frame: 155 mm of space and BEFORE (12 pt) leave 10.8 mm, two 12 pt lines.
+    flow = [{"space": "155mm"}, {"paragraph": "BEFORE"}, group]
+    _, _, pages = _compose(_template(assets, flow), [{"name": "G"}], tmp_path, "g.pdf")
+    assert "BEFORE" in pages[0] and "GROUP ONE" not in pages[0]
+    assert all(f"GROUP {n}" in pages[1] for n in ("ONE", "TWO", "THREE"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import _native
+from . import _native, locales
 from .errors import FontError, TemplateError
 from .images import load_image
 from .template import (PAGE_CONDITIONS, PAGE_FIELDS, FlowImage, FlowItem, Frame, ImageElement, Line,
@@ -88,9 +88,37 @@ def compile_template(template: Template) -> CompiledPlan:
     field_index: dict[str, int] = {}
 
     def add_field(name: str, required: bool, fmt, kind: int = _VALUE, list_field=None) -> int:
-        field_index[name] = plan.add_field(name, required, fmt, kind=kind, list_field=list_field)
+        fmt, keys, fallback, variants = field_formats(name, fmt)
+        field_index[name] = plan.add_field(name, required, fmt, kind=kind, list_field=list_field,
+                                           variant_keys=keys, variant_fallback=fallback)
         compiled.field_names.append(name)
+        for key_texts, native in variants:
+            plan.add_field_variant(field_index[name], key_texts, native)
         return field_index[name]
+
+    def field_formats(name: str, fmt):
+        """(format, key fields, fallback, variants) of a field: a locale's format
+        becomes native parameters; per record, variants keyed by record columns."""
+        if fmt is None or not locales.is_locale_format(fmt):
+            return fmt, (), False, ()
+        formats = locales.field_formats(fmt)
+        keys = tuple(key_field(column, name) for column in formats.key_columns)
+        return formats.default, keys, formats.fallback, formats.variants
+
+    def key_field(column: str, owner: str) -> int:
+        """The plan field of the record column that picks `owner`'s format."""
+        rows, _, child = column.partition(".")
+        if column in PAGE_FIELDS or column in compiled.list_fields or (child and rows in compiled.list_fields):
+            raise TemplateError(f"fields.{owner}.format: '{column}' is not a column of the record; a "
+                                "record column picks the format")
+        if column not in field_index:
+            declared = template.fields.get(column)
+            fmt = declared.format if declared is not None else None
+            if fmt is not None and locales.is_locale_format(fmt) and locales.field_formats(fmt).key_columns:
+                raise TemplateError(f"fields.{column}.format: '{column}' picks the format of "
+                                    f"'{owner}', so its own cannot be picked per record")
+            add_field(column, declared.required if declared is not None else True, fmt)
+        return field_index[column]
 
     for rows in sorted(compiled.list_fields):
         spec = template.fields.get(rows)
@@ -105,8 +133,11 @@ def compile_template(template: Template) -> CompiledPlan:
         rows, _, child = name.partition(".")
         if child and rows in compiled.list_fields:
             # Item fields are named by their struct child; the list finds them.
-            index = plan.add_field(child, spec.required, spec.format,
-                                   list_field=field_index[rows])
+            fmt, keys, fallback, variants = field_formats(name, spec.format)
+            index = plan.add_field(child, spec.required, fmt, list_field=field_index[rows],
+                                   variant_keys=keys, variant_fallback=fallback)
+            for key_texts, native in variants:
+                plan.add_field_variant(index, key_texts, native)
             field_index[name] = index
             compiled.field_names.append(name)
             compiled.item_fields[name] = rows
@@ -181,16 +212,20 @@ def compile_template(template: Template) -> CompiledPlan:
         add_elements(master.elements)
         for x, y, width, height in master.frames:
             plan.add_flow_frame(x, y, width, height)
+    group_ids: dict[str, int] = {}
     for item in template.flow:
-        _add_flow_item(plan, item, field_index, add_block, add_cell, image_index)
+        group = group_ids.setdefault(item.group, len(group_ids) + 1) if item.group else 0
+        _add_flow_item(plan, item, field_index, add_block, add_cell, image_index, group)
     plan.finish()
     return compiled
 
 
-def _add_flow_item(plan, item: FlowItem, field_index, add_block, add_cell, image_index) -> None:
+def _add_flow_item(plan, item: FlowItem, field_index, add_block, add_cell, image_index,
+                   group: int) -> None:
     options = dict(when_field=field_index[item.when] if item.when is not None else -1,
                    when_text=item.equals, keep_together=item.keep_together,
-                   keep_with_next=item.keep_with_next, orphans=item.orphans, widows=item.widows)
+                   keep_with_next=item.keep_with_next, orphans=item.orphans, widows=item.widows,
+                   group=group)
     content = item.content
     if isinstance(content, TextBlock):
         plan.add_flow(_FLOW_BLOCK, add_block(content, _FLOW), **options)

@@ -22,12 +22,14 @@ import yaml
 from .errors import FontError, ImageError, PressrunError, TemplateError
 from .fonts import FACES, FontRegistry, default_registry, validate_font_file
 from .images import read_image_size
+from . import locales
 from .units import BLACK, Color, page_size, parse_color, parse_length
 
 FORMAT_VERSION = 1
 ALIGNS = ("left", "right", "center", "justify")
 OVERFLOWS = ("error", "shrink", "truncate")
-DATE_DIRECTIVES = set("YmdeBbAaHMS%")
+DATE_DIRECTIVES = set("YymdeBbAaHMS%")
+DATE_UNPADDED = set("ymdeHMS")  # %-m: without a leading zero
 _EPSILON_PT = 0.01  # rounding slack for "inside the page" checks
 _MM = 72.0 / 25.4
 
@@ -76,13 +78,31 @@ class ImageSpec:
 
 @dataclass(frozen=True)
 class FormatSpec:
-    """How a field value becomes text: a number format or a date format."""
+    """How a field value becomes text: a number format or a date format, given
+    by its parts (decimals, thousands, ...) or by a CLDR locale (locale, style,
+    currency; docs/templates.md "Formats by locale"), per record with
+    locale_from (a column) and locales (the locales it may hold)."""
     decimals: int | None = None
     thousands: str = ""
     decimal: str = "."
     prefix: str = ""
     suffix: str = ""
-    date: str | None = None
+    date: str | None = None  # strftime subset, or with a locale: short | medium | long | full
+    locale: str | None = None
+    style: str | None = None  # decimal | currency | accounting | percent
+    currency: str | None = None  # ISO 4217 code, or "{column}" with `currencies`
+    currencies: tuple[str, ...] = ()
+    symbol: str | None = None  # standard | code | the symbol itself
+    grouping: bool | None = None  # false: no group separators
+    locale_from: str | None = None  # a column holding each record's locale
+    locales: tuple[str, ...] = ()
+    unknown_locale: str = "error"  # or "default": a locale not listed takes `locale`
+
+    def __post_init__(self) -> None:
+        for name in ("currencies", "locales"):
+            value = getattr(self, name)
+            if isinstance(value, list):
+                object.__setattr__(self, name, tuple(value))
 
 
 @dataclass(frozen=True)
@@ -276,6 +296,7 @@ class FlowItem:
     keep_with_next: bool = False
     orphans: int = 2
     widows: int = 2
+    group: str | None = None  # consecutive items of one group start on the same page
 
 
 @dataclass(frozen=True)
@@ -724,10 +745,44 @@ def _check_field(key: str, spec: FieldSpec) -> None:
         if numeric or fmt.decimal != ".":
             raise _error(path + ("date",), "a date format cannot be combined with number options "
                                            f"({', '.join(numeric) or 'decimal'})")
-        for directive in re.findall(r"%(.?)", fmt.date):
-            if directive not in DATE_DIRECTIVES:
-                raise _error(path + ("date",), f"unsupported directive '%{directive}'; supported: "
-                                               + " ".join("%" + d for d in sorted(DATE_DIRECTIVES)))
+        for flag, directive in re.findall(r"%(-?)(.?)", fmt.date):
+            if directive not in (DATE_UNPADDED if flag else DATE_DIRECTIVES):
+                raise _error(path + ("date",), f"unsupported directive '%{flag}{directive}'; supported: "
+                                               + " ".join("%" + d for d in sorted(DATE_DIRECTIVES))
+                                               + ", and " + " ".join("%-" + d for d in sorted(DATE_UNPADDED)))
+    _check_locale_format(path, fmt)
+
+
+_LOCALE_KEYS = ("locale", "style", "currency", "currencies", "symbol", "grouping", "locale_from",
+                "locales", "unknown_locale")
+
+
+def _check_locale_format(path: KeyPath, fmt: FormatSpec) -> None:
+    """Options of formats by locale: Babel resolves them now, so that a bad
+    locale or currency fails the template, naming its key."""
+    defaults = FormatSpec()
+    if not locales.is_locale_format(fmt):
+        for name in _LOCALE_KEYS:
+            if getattr(fmt, name) != getattr(defaults, name):
+                raise _error(path + (name,), "needs `locale` (or `locale_from` with `locales`)")
+        if fmt.date in locales.DATE_LENGTHS:
+            raise _error(path + ("date",), f"the named date length '{fmt.date}' needs `locale`")
+        return
+    for name in ("thousands", "decimal", "prefix", "suffix"):
+        if getattr(fmt, name) != getattr(defaults, name):
+            raise _error(path + (name,), "cannot be combined with `locale`: the locale sets it")
+    for name in ("locale", "style", "currency", "symbol", "locale_from", "unknown_locale"):
+        value = getattr(fmt, name)
+        if value is not None and not isinstance(value, str):
+            raise _error(path + (name,), f"expected text, got {_shown(value)}")
+    for name in ("currencies", "locales"):
+        value = getattr(fmt, name)
+        if not isinstance(value, tuple) or not all(isinstance(item, str) for item in value):
+            raise _error(path + (name,), f"expected a list of codes, got {_shown(value)}")
+    try:
+        locales.field_formats(fmt)
+    except locales.LocaleError as exc:
+        raise _error(path + (exc.key,), str(exc)) from None
 
 
 def _mm(points: float) -> str:
@@ -866,7 +921,9 @@ def _check_block(path: KeyPath, block: TextBlock, t: Template, in_flow: bool) ->
 _TOP_KEYS = ("pressrun", "name", "page", "fonts", "styles", "images", "fields", "elements",
              "pages", "flow")
 _STYLE_KEYS = ("based_on", "font", "face", "size", "leading", "color", "fallback", "kerning")
-_FORMAT_KEYS = ("decimals", "thousands", "decimal", "prefix", "suffix", "date")
+_FORMAT_KEYS = ("decimals", "thousands", "decimal", "prefix", "suffix", "date", "locale", "style",
+                "currency", "currencies", "symbol", "grouping", "locale_from", "locales", "unknown_locale")
+_FORMAT_LISTS = ("currencies", "locales")
 _BLOCK_KEYS = ("style", "align", "overflow", "min_size", "space_before", "space_after")
 _ELEMENT_KEYS = {
     "text": ("text", "at", "width") + _BLOCK_KEYS,
@@ -1047,14 +1104,15 @@ def _flow_items_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]
     kind = _element_kind(value, path, _DOC_FLOW_KEYS)
     data = _mapping(value, path, _DOC_FLOW_KEYS[kind])
     if kind == "group":
-        # Kept on one page: each item keeps with the next and none splits.
+        # Kept on one page when they fit on one: the group moves whole, and
+        # none of its items splits.
         members = data["group"]
         if not isinstance(members, list) or not members:
             raise _error(path + ("group",), "expected a list of flow items")
         items = [item for j, member in enumerate(members)
                  for item in _flow_items_from_data(path + ("group", j), member, styles)]
-        return [dataclasses.replace(item, keep_together=True, keep_with_next=j + 1 < len(items))
-                for j, item in enumerate(items)]
+        label = _dotted(path)
+        return [dataclasses.replace(item, keep_together=True, group=label) for item in items]
     if kind == "choose":
         # One of N: each case is shown when the field's text equals its key.
         field_name = _text(data["choose"], path + ("choose",))
@@ -1288,8 +1346,17 @@ def _field_from_data(key: str, value: Any) -> FieldSpec:
         decimals = data.get("decimals")
         if decimals is not None and (not isinstance(decimals, int) or isinstance(decimals, bool)):
             raise _error(path + ("format", "decimals"), f"expected a whole number, got {_shown(decimals)}")
-        texts = {k: _text(data[k], path + ("format", k)) for k in _FORMAT_KEYS[1:] if k in data}
-        fmt = FormatSpec(decimals=decimals, **texts)
+        texts = {k: _text(data[k], path + ("format", k)) for k in _FORMAT_KEYS[1:]
+                 if k in data and k not in _FORMAT_LISTS and k != "grouping"}
+        lists = {}
+        for k in _FORMAT_LISTS:
+            if k in data:
+                items = data[k]
+                if not isinstance(items, list) or not items:
+                    raise _error(path + ("format", k), f"expected a list of codes, got {_shown(items)}")
+                lists[k] = tuple(_text(item, path + ("format", k, i)) for i, item in enumerate(items))
+        grouping = _bool(data["grouping"], path + ("format", "grouping")) if "grouping" in data else None
+        fmt = FormatSpec(decimals=decimals, grouping=grouping, **texts, **lists)
     return FieldSpec(key, required, fmt)
 
 
