@@ -53,7 +53,7 @@ cdef PrColor _color(object color) except *:
 
 cdef void _copy_text(char *target, size_t target_bytes, object text, str what) except *:
     encoded = (text or "").encode("utf-8")
-    if len(encoded) >= target_bytes:
+    if <size_t>len(encoded) >= target_bytes:
         raise _errors.TemplateError(
             f"{what} {text!r} is longer than {target_bytes - 1} bytes")
     strncpy(target, encoded, target_bytes - 1)
@@ -575,11 +575,11 @@ cdef class Composer:
                                            columns_ptr, column_count, first_ptr, count_ptr, &error)
         _check(status, &error)
         cdef size_t count = PrComposer_recordErrorCount(self._composer)
-        cdef const PrRecordError *record_error
+        cdef PrRecordError *record_error
         cdef const char *message
         errors = []
         for i in range(count):
-            record_error = PrComposer_recordError(self._composer, i)
+            record_error = <PrRecordError *>PrComposer_recordError(self._composer, i)
             message = record_error.message
             errors.append((record_error.row, record_error.field,
                            message.decode("utf-8", "replace")))
