@@ -126,8 +126,8 @@ PrStatus PrFlow_placeBlock(PrComposer *composer, uint32_t block_index, const PrF
   return PrDisplayList_check(&composer->list, error);
 }
 
-/* Height of the start of flow item `index` (its first line, or a table's
- * header and first row), for keep-with-next. */
+/* Height of the start of a flow item (its first `orphans` lines, a table's
+ * header and first row, an image), for keep-with-next and groups. */
 static PrStatus lead_height(PrComposer *composer, const PrPlanFlow *flow, int64_t row,
                             float *out_pt, PrError *error) {
   *out_pt = 0.0f;
@@ -152,7 +152,7 @@ static PrStatus lead_height(PrComposer *composer, const PrPlanFlow *flow, int64_
   return PR_OK;
 }
 
-/* Whole height of a flow block, for keep-with-next. */
+/* Whole height of a flow block, for keep-with-next and groups. */
 static PrStatus block_height(PrComposer *composer, const PrPlanFlow *flow, int64_t row,
                              float *out_pt, PrError *error) {
   const PrBlockSpec *block = &composer->plan->blocks[flow->spec.index].spec;
