@@ -231,8 +231,10 @@ PrStatus PrLayout_block(PrLayout *layout, uint32_t block_index,
   PR_RETURN_NOT_OK(PrLayout_collect(layout, block_index, columns, row, error));
   PR_RETURN_NOT_OK(PrLayout_prepare(layout, error));
   PR_RETURN_NOT_OK(reserve_lines(layout, (size_t)layout->char_count + 1, error));
-  PrLayout_findBreaks(layout);
   bool wrap = spec->wrap && width_pt > 0.0f;
+  if (wrap) {
+    PrLayout_findBreaks(layout);   /* one-line text breaks only at newlines */
+  }
   for (int step = 0;; step++) {
     float scale = 1.0f - PR_SHRINK_STEP * (float)step;
     PrLayout_linebreak(layout, wrap, wrap ? width_pt / scale : 0.0f);
