@@ -584,3 +584,113 @@ cdef class Composer:
             errors.append((record_error.row, record_error.field,
                            message.decode("utf-8", "replace")))
         return first_page, page_count, errors
+
+
+# ---- 2D symbols -----------------------------------------------------------
+
+def datamatrix_encode(const uint8_t[::1] data, int shape=0):
+    """DataMatrix ECC200 of data (bytes): a (rows, cols) uint8 array, 1 dark.
+
+    shape: 0 square, 1 rectangular, 2 the smaller of both."""
+    cdef PrError error
+    cdef PrStatus status
+    modules = np.zeros(PR_BARCODE2D_MAX_MODULES, dtype=np.uint8)
+    cdef uint8_t[::1] view = modules
+    cdef uint32_t width = 0, height = 0
+    cdef size_t size = data.shape[0]
+    cdef const uint8_t *data_ptr = &data[0] if size > 0 else NULL
+    with nogil:
+        status = PrDataMatrix_encode(data_ptr, size, <PrDataMatrixShape>shape, &view[0],
+                                     <size_t>view.shape[0], &width, &height, &error)
+    _check(status, &error)
+    return modules[:width * height].reshape(height, width).copy()
+
+
+def qr_encode(const uint8_t[::1] data, int level=1, int min_version=0):
+    """QR code of data (bytes) at level 0..3 (L, M, Q, H): (side x side uint8
+    array with 1 dark, version)."""
+    cdef PrError error
+    cdef PrStatus status
+    modules = np.zeros(PR_BARCODE2D_MAX_MODULES, dtype=np.uint8)
+    cdef uint8_t[::1] view = modules
+    cdef uint32_t side = 0
+    cdef int version = 0
+    cdef size_t size = data.shape[0]
+    cdef const uint8_t *data_ptr = &data[0] if size > 0 else NULL
+    with nogil:
+        status = PrQr_encode(data_ptr, size, <PrQrEcLevel>level, min_version, &view[0],
+                             <size_t>view.shape[0], &side, &version, &error)
+    _check(status, &error)
+    return modules[:side * side].reshape(side, side).copy(), version
+
+
+def _ascii_bytes(object text, str what):
+    if isinstance(text, bytes):
+        return text
+    try:
+        return str(text).encode("ascii")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{what}: character {exc.start + 1} ({str(text)[exc.start]!r}) is not ASCII") from None
+
+
+def code128_encode(data, bint gs1=False):
+    """Code 128 element widths (bar first) and the total width in modules.
+
+    data: str or bytes (ASCII); with gs1, a GS (0x1D) is an FNC1 separator."""
+    cdef bytes encoded = _ascii_bytes(data, "Code 128")
+    cdef PrError error
+    cdef PrStatus status
+    cdef size_t count = 0
+    cdef uint32_t total = 0
+    cdef size_t capacity = PR_CODE128_MAX_ELEMENTS(len(encoded))
+    cdef bytearray widths = bytearray(capacity)
+    cdef uint8_t[::1] view = widths
+    cdef const char *data_ptr = encoded
+    cdef size_t data_bytes = len(encoded)
+    cdef uint32_t flags = PR_CODE128_GS1 if gs1 else 0
+    with nogil:
+        status = PrCode128_encode(data_ptr, data_bytes, flags, &view[0], capacity,
+                                  &count, &total, &error)
+    _check(status, &error)
+    return bytes(widths[:count]), total
+
+
+def auspost_encode(fcc, dpid, customer="", encoding=None):
+    """Australia Post 4-state bars as a str of F/A/D/T."""
+    cdef bytes fcc_b = _ascii_bytes(fcc, "Australia Post FCC")
+    cdef bytes dpid_b = _ascii_bytes(dpid, "Australia Post DPID")
+    cdef bytes customer_b = _ascii_bytes(customer or "", "Australia Post customer information")
+    cdef char enc = 0
+    if encoding:
+        enc = ord(str(encoding)[0])
+    cdef char bars[80]
+    cdef size_t count = 0
+    cdef PrError error
+    cdef PrStatus status
+    cdef const char *fcc_p = fcc_b
+    cdef const char *dpid_p = dpid_b
+    cdef const char *customer_p = customer_b
+    if b"\0" in fcc_b + dpid_b + customer_b:
+        raise ValueError("Australia Post barcode: NUL character in input")
+    with nogil:
+        status = PrAusPost_encode(fcc_p, dpid_p, customer_p, enc, bars, sizeof(bars),
+                                  &count, &error)
+    _check(status, &error)
+    return bars[:count].decode("ascii")
+
+
+def imb_encode(tracking, routing=""):
+    """USPS Intelligent Mail barcode: 65 bars as a str of F/A/D/T."""
+    cdef bytes tracking_b = _ascii_bytes(tracking, "Intelligent Mail barcode tracking code")
+    cdef bytes routing_b = _ascii_bytes(routing or "", "Intelligent Mail barcode routing code")
+    if b"\0" in tracking_b + routing_b:
+        raise ValueError("Intelligent Mail barcode: NUL character in input")
+    cdef char bars[80]
+    cdef PrError error
+    cdef PrStatus status
+    cdef const char *tracking_p = tracking_b
+    cdef const char *routing_p = routing_b
+    with nogil:
+        status = PrImb_encode(tracking_p, routing_p, bars, sizeof(bars), &error)
+    _check(status, &error)
+    return bars[:PR_IMB_BARS].decode("ascii")

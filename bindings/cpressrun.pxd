@@ -272,3 +272,44 @@ cdef extern from "pressrun.h" nogil:
 
 cdef extern from "deflate.h" nogil:
     const char *PrDeflater_backend()
+
+cdef extern from "pressrun.h" nogil:
+    # 2D symbols (DataMatrix ECC200, QR code)
+    cdef enum:
+        PR_BARCODE2D_MAX_MODULES
+
+    ctypedef enum PrDataMatrixShape:
+        PR_DATAMATRIX_SQUARE
+        PR_DATAMATRIX_RECTANGLE
+        PR_DATAMATRIX_ANY
+
+    PrStatus PrDataMatrix_encode(const uint8_t *data, size_t data_bytes,
+                                 PrDataMatrixShape shape, uint8_t *modules,
+                                 size_t modules_bytes, uint32_t *out_width,
+                                 uint32_t *out_height, PrError *error)
+
+    ctypedef enum PrQrEcLevel:
+        PR_QR_EC_L
+        PR_QR_EC_M
+        PR_QR_EC_Q
+        PR_QR_EC_H
+
+    PrStatus PrQr_encode(const uint8_t *data, size_t data_bytes, PrQrEcLevel level,
+                         int min_version, uint8_t *modules, size_t modules_bytes,
+                         uint32_t *out_side, int *out_version, PrError *error)
+
+    # ---- Barcode symbols ----
+    int PR_CODE128_GS1
+    int PR_CODE128_MAX_DATA
+    int PR_AUSPOST_MAX_BARS
+    int PR_IMB_BARS
+    size_t PR_CODE128_MAX_ELEMENTS(size_t data_bytes)
+    PrStatus PrCode128_encode(const char *data, size_t data_bytes, uint32_t flags,
+                              uint8_t *out_widths, size_t widths_capacity,
+                              size_t *out_width_count, uint32_t *out_total_modules,
+                              PrError *error)
+    PrStatus PrAusPost_encode(const char *fcc, const char *dpid, const char *customer,
+                              char encoding, char *out_bars, size_t bars_capacity,
+                              size_t *out_bar_count, PrError *error)
+    PrStatus PrImb_encode(const char *tracking, const char *routing, char *out_bars,
+                          size_t bars_capacity, PrError *error)

@@ -492,6 +492,96 @@ size_t PrComposer_recordErrorCount(const PrComposer *composer);
 const PrRecordError *PrComposer_recordError(const PrComposer *composer,
                                             size_t index);
 
+/* ---- 2D symbols: DataMatrix ECC200 and QR code ------------------------ */
+
+/* Module matrices are row-major, one uint8 per module, 1 dark and 0 light,
+ * without the quiet zone. A buffer of PR_BARCODE2D_MAX_MODULES bytes holds
+ * any symbol either encoder makes. */
+#define PR_DATAMATRIX_MAX_SIDE 144
+#define PR_QR_MAX_SIDE 177
+#define PR_BARCODE2D_MAX_MODULES (177u * 177u)
+
+typedef enum PrDataMatrixShape {
+  PR_DATAMATRIX_SQUARE = 0,      /* square sizes 10x10 .. 144x144 */
+  PR_DATAMATRIX_RECTANGLE = 1,   /* rectangular sizes 8x18 .. 16x48 */
+  PR_DATAMATRIX_ANY = 2          /* the smallest of both by area */
+} PrDataMatrixShape;
+
+/* Encodes data (any bytes; ASCII encodation with digit-pair compaction and
+ * upper shift for bytes > 127) as a DataMatrix ECC200 symbol of the smallest
+ * size of the given shape that holds it. Writes out_height rows of
+ * out_width modules to modules (modules_bytes must hold them).
+ * PR_ELIMIT if the data does not fit the largest size or the buffer. */
+PrStatus PrDataMatrix_encode(const uint8_t *data, size_t data_bytes,
+                             PrDataMatrixShape shape, uint8_t *modules,
+                             size_t modules_bytes, uint32_t *out_width,
+                             uint32_t *out_height, PrError *error);
+
+typedef enum PrQrEcLevel {
+  PR_QR_EC_L = 0,
+  PR_QR_EC_M = 1,
+  PR_QR_EC_Q = 2,
+  PR_QR_EC_H = 3
+} PrQrEcLevel;
+
+/* Encodes data as a QR code (model 2) of the smallest version >= min_version
+ * (1..40; 0 means 1) for the error correction level: numeric mode if all
+ * digits, alphanumeric if all in the 45-character set, else byte mode. The
+ * mask is the one of the 8 with the lowest penalty. Writes out_side rows of
+ * out_side modules. PR_ELIMIT if the data does not fit version 40. */
+PrStatus PrQr_encode(const uint8_t *data, size_t data_bytes, PrQrEcLevel level,
+                     int min_version, uint8_t *modules, size_t modules_bytes,
+                     uint32_t *out_side, int *out_version, PrError *error);
+
+/* ---- Barcode symbols --------------------------------------------------- */
+
+/* Symbol encoders for previews, tests and page decorations. Inputs are
+ * NUL-terminated ASCII; outputs go to caller-sized buffers. A bad input gives
+ * PR_EINVAL with a message naming what is wrong (character, length, FCC).
+ * Four-state symbols come out as one letter per bar, left to right:
+ * 'F' full (ascender and descender), 'A' ascender, 'D' descender,
+ * 'T' tracker only, followed by a NUL. */
+
+/* Code 128: automatic code set selection (A, B, C; the shortest symbol),
+ * modulo-103 check character and stop. With PR_CODE128_GS1 the symbol starts
+ * with FNC1 (GS1-128) and each ASCII GS (0x1D) in the data is encoded as an
+ * FNC1 separator. Output: the element widths in modules (1..4), starting
+ * with a bar and alternating bar/space, stop pattern included, no quiet
+ * zones; out_total_modules is their sum. PR_CODE128_MAX_ELEMENTS(n) elements
+ * are always enough for n data bytes; at most PR_CODE128_MAX_DATA bytes
+ * (PR_ELIMIT beyond). */
+#define PR_CODE128_GS1 1u
+#define PR_CODE128_MAX_DATA 256
+#define PR_CODE128_MAX_ELEMENTS(data_bytes) (6u * (2u * (data_bytes) + 4u) + 7u)
+PrStatus PrCode128_encode(const char *data, size_t data_bytes, uint32_t flags,
+                          uint8_t *out_widths, size_t widths_capacity,
+                          size_t *out_width_count, uint32_t *out_total_modules,
+                          PrError *error);
+
+/* Australia Post 4-state customer barcode. fcc: "11" standard customer (37
+ * bars), "45" reply paid, "87" routing, "92" redirection (37 bars),
+ * "59" customer barcode 2 (52 bars), "62" customer barcode 3 (67 bars).
+ * dpid: 8 digits. customer: customer information for FCC 59 and 62 (empty
+ * or NULL for none), in encoding 'N' (digits: up to 8 for FCC 59, 15 for 62)
+ * or 'C' (A-Z a-z 0-9 space #: up to 5 for FCC 59, 10 for 62); encoding 0
+ * chooses N for all-digit customer information and C otherwise. Unused
+ * customer bars are filled with trackers. Reed-Solomon parity over GF(64).
+ * out_bars needs PR_AUSPOST_MAX_BARS + 1 bytes; *out_bar_count gets 37, 52
+ * or 67. */
+#define PR_AUSPOST_MAX_BARS 67
+PrStatus PrAusPost_encode(const char *fcc, const char *dpid,
+                          const char *customer, char encoding,
+                          char *out_bars, size_t bars_capacity,
+                          size_t *out_bar_count, PrError *error);
+
+/* USPS Intelligent Mail barcode (USPS-B-3200). tracking: 20 digits (barcode
+ * identifier 2, the second 0-4; service type 3; mailer id and serial 15);
+ * routing: 0, 5, 9 or 11 digits (NULL for none). out_bars needs
+ * PR_IMB_BARS + 1 bytes. */
+#define PR_IMB_BARS 65
+PrStatus PrImb_encode(const char *tracking, const char *routing,
+                      char *out_bars, size_t bars_capacity, PrError *error);
+
 #ifdef __cplusplus
 }
 #endif
