@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
 
@@ -156,4 +157,13 @@ void PrBuffer_appendHex16(PrBuffer *buffer, uint16_t value) {
   out[2] = (uint8_t)kHexDigits[(value >> 4) & 15];
   out[3] = (uint8_t)kHexDigits[value & 15];
   buffer->size_bytes += 4;
+}
+
+char *PrText_copy(const char *text) {
+  size_t bytes = strlen(text) + 1;
+  char *copy = malloc(bytes);
+  if (copy != NULL) {
+    memcpy(copy, text, bytes);
+  }
+  return copy;
 }

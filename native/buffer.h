@@ -69,4 +69,7 @@ void PrBuffer_appendHex(PrBuffer *buffer, const uint8_t *data, size_t size_bytes
 /* Four hex digits of a 16-bit value. */
 void PrBuffer_appendHex16(PrBuffer *buffer, uint16_t value);
 
+/* A malloc'd copy of a NUL-terminated string, or NULL when out of memory. */
+char *PrText_copy(const char *text);
+
 #endif

@@ -289,15 +289,6 @@ void PrPdfFile_appendName(PrBuffer *out, const char *text) {
 
 /* ---- public calls -------------------------------------------------------------- */
 
-static char *copy_text(const char *text) {
-  size_t bytes = strlen(text) + 1;
-  char *copy = malloc(bytes);
-  if (copy != NULL) {
-    memcpy(copy, text, bytes);
-  }
-  return copy;
-}
-
 PrStatus PrPdfWriter_create(const PrPlan *plan, const PrPdfOptions *options,
                             PrPdfWriter **out, PrError *error) {
   *out = NULL;
@@ -326,9 +317,9 @@ PrStatus PrPdfWriter_create(const PrPlan *plan, const PrPdfOptions *options,
   PrStatus status = PR_OK;
   const char *producer = options != NULL && options->producer != NULL ? options->producer
                                                                        : "pressrun";
-  writer->producer = copy_text(producer);
+  writer->producer = PrText_copy(producer);
   if (options != NULL && options->title != NULL) {
-    writer->title = copy_text(options->title);
+    writer->title = PrText_copy(options->title);
   }
   writer->object_capacity = 1024;
   writer->offsets = calloc(writer->object_capacity, sizeof *writer->offsets);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffer.h"
 #include "error.h"
 
 /* Appends one element to a plan array, growing it; returns its index. */
@@ -44,15 +45,6 @@ static PrStatus check_building(const PrPlan *plan, PrError *error) {
     return PrError_set(error, PR_EINVAL, "plan: already finished, cannot add to it");
   }
   return PR_OK;
-}
-
-static char *copy_text(const char *text) {
-  size_t bytes = strlen(text) + 1;
-  char *copy = malloc(bytes);
-  if (copy != NULL) {
-    memcpy(copy, text, bytes);
-  }
-  return copy;
 }
 
 static bool is_length(float value) { return isfinite(value) && value >= 0.0f; }
@@ -220,7 +212,7 @@ PrStatus PrPlan_addField(PrPlan *plan, const PrFieldSpec *spec, uint32_t *out_in
     }
   }
   PrPlanField field;
-  field.name = copy_text(spec->name);
+  field.name = PrText_copy(spec->name);
   if (field.name == NULL) {
     return PrError_set(error, PR_ENOMEM, "plan: out of memory");
   }

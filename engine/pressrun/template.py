@@ -1521,14 +1521,15 @@ def _line_of(path: KeyPath, lines: dict[KeyPath, int]) -> int | None:
     return None
 
 
-def load_template(path: str | os.PathLike, registry: FontRegistry | None = None) -> Template:
-    """Reads and checks a YAML template; file names in it are relative to its directory."""
-    path = Path(path)
+def load_yaml_with_lines(path: str | os.PathLike, kind: type[PressrunError],
+                         what: str) -> tuple[Any, dict[KeyPath, int]]:
+    """A YAML file's data and the line of every key path. Unreadable files,
+    syntax errors and duplicate keys raise `kind` naming the file and line."""
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{source}: cannot read template: {getattr(exc, 'strerror', None) or exc}") from exc
+        raise kind(f"{source}: cannot read {what}: {getattr(exc, 'strerror', None) or exc}") from exc
     loader = _LineMarkingLoader(text)
     try:
         data, lines, duplicates = loader.load_with_lines()
@@ -1536,14 +1537,22 @@ def load_template(path: str | os.PathLike, registry: FontRegistry | None = None)
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
-        raise TemplateError(f"{source}{line}: YAML syntax error: {problem}") from None
+        raise kind(f"{source}{line}: YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
-        raise TemplateError(f"{source}: YAML syntax error: {exc}") from None
+        raise kind(f"{source}: YAML syntax error: {exc}") from None
     finally:
         loader.dispose()
     if duplicates:
         key_path, line, first = duplicates[0]
-        raise TemplateError(_describe(f"{source}", line, key_path, f"duplicate key (first given on line {first})"))
+        raise kind(_describe(source, line, key_path, f"duplicate key (first given on line {first})"))
+    return data, lines
+
+
+def load_template(path: str | os.PathLike, registry: FontRegistry | None = None) -> Template:
+    """Reads and checks a YAML template; file names in it are relative to its directory."""
+    path = Path(path)
+    source = str(path)
+    data, lines = load_yaml_with_lines(path, TemplateError, "template")
     try:
         return _template_from_data(data, source, path.parent.absolute(), registry or default_registry(),
                                    default_name=path.stem)

@@ -15,8 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# Rows per generator seed. Changing it changes the data for every seed.
-_CHUNK_ROWS = 4096
+from .chunks import CHUNK_ROWS, rebatched
+
 # Affine map row -> customer number; the multiplier is coprime with 10**8,
 # so the map is a bijection and ids stay unique up to 10**8 rows.
 _ID_SPACE = 10**8
@@ -101,22 +101,7 @@ def make_letters(n: int, seed: int = 1) -> pa.Table:
 
 def iter_letter_batches(n: int, seed: int = 1, batch_size: int = 4096) -> Iterator[pa.RecordBatch]:
     """Yield n rows in batches of batch_size; the rows do not depend on batch_size."""
-    if n < 0 or n > _ID_SPACE:
-        raise ValueError(f"n must be between 0 and {_ID_SPACE}, got {n}")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be positive, got {batch_size}")
-    pending: list[pa.RecordBatch] = []
-    pending_rows = 0
-    for start in range(0, n, _CHUNK_ROWS):
-        chunk = _make_chunk(start, min(_CHUNK_ROWS, n - start), seed)
-        pending.append(chunk)
-        pending_rows += chunk.num_rows
-        while pending_rows >= batch_size:
-            batch, pending = _take_rows(pending, batch_size)
-            pending_rows -= batch_size
-            yield batch
-    if pending_rows:
-        yield _take_rows(pending, pending_rows)[0]
+    return rebatched(_make_chunk, SCHEMA, n, seed, batch_size, _ID_SPACE)
 
 
 def write_demo_data(path: Path, n: int = 200, seed: int = 1) -> None:
@@ -128,21 +113,8 @@ def write_demo_data(path: Path, n: int = 200, seed: int = 1) -> None:
             writer.write_batch(batch)
 
 
-def _take_rows(pending: list[pa.RecordBatch], rows: int) -> tuple[pa.RecordBatch, list[pa.RecordBatch]]:
-    """Split the first `rows` rows off a list of batches."""
-    first = pending[0]
-    if first.num_rows == rows:
-        return first, pending[1:]
-    if first.num_rows > rows:  # zero-copy slices, the common case for small batches
-        return first.slice(0, rows), [first.slice(rows)] + pending[1:]
-    table = pa.Table.from_batches(pending, schema=SCHEMA).combine_chunks()
-    head = table.slice(0, rows).combine_chunks().to_batches()[0]
-    rest = table.slice(rows).to_batches()
-    return head, [b for b in rest if b.num_rows]
-
-
 def _make_chunk(start: int, rows: int, seed: int) -> pa.RecordBatch:
-    rng = np.random.default_rng([seed, start // _CHUNK_ROWS])
+    rng = np.random.default_rng([seed, start // CHUNK_ROWS])
     row_numbers = np.arange(start, start + rows, dtype=np.int64)
 
     customer_numbers = (row_numbers * _ID_MULTIPLIER + seed * 7_654_321) % _ID_SPACE

@@ -12,16 +12,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
 from ..errors import RuleError
 from ..sources import open_source, sliced
-from ..template import _describe, _did_you_mean, _error, _line_of, _LineMarkingLoader, _relocated, _shown
+from ..template import _did_you_mean, _error, _line_of, _relocated, _shown, load_yaml_with_lines
 from .compile import CompiledRule, Program, RuleOutcome, compile_rules
 from .functions import DECLARED_TYPES, kind_of
 from .lexer import ExpressionError
@@ -116,24 +114,7 @@ class RuleSet:
 def load_rules(path: str | os.PathLike) -> RuleSet:
     """Reads and parses a rules file (YAML); errors name the file, line and key."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{source}: cannot read rules: {getattr(exc, 'strerror', None) or exc}") from None
-    loader = _LineMarkingLoader(text)
-    try:
-        data, lines, duplicates = loader.load_with_lines()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise RuleError(f"{source}{line}: YAML syntax error: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{source}: YAML syntax error: {exc}") from None
-    finally:
-        loader.dispose()
-    if duplicates:
-        key_path, line, first = duplicates[0]
-        raise RuleError(_describe(source, line, key_path, f"duplicate key (first given on line {first})"))
+    data, lines = load_yaml_with_lines(path, RuleError, "rules")
     return RuleSet.from_dict(data, source=source, lines=lines)
 
 
