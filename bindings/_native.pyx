@@ -7,7 +7,8 @@ released, and native status codes turned into Python exceptions in one place
 (`_check`).
 """
 from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_IsValid
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.string cimport memset, strncpy
 
 import numpy as np
@@ -407,6 +408,25 @@ cdef class Plan:
         spec.text_bytes = len(encoded)
         _check(PrPlan_addRun(self._plan, block, &spec, &error), &error)
 
+    def add_barcode(self, int kind, uint32_t data_block, float x_pt, float y_pt, float module_pt,
+                    *, float width_pt=0, float height_pt=0, int option=0, color=None):
+        """A barcode element (PrMarkKind) of the selected master; data_block: a cell
+        block whose text is the symbol's data."""
+        cdef PrError error
+        cdef PrMarkSpec spec
+        spec.kind = kind
+        spec.option = option
+        spec.x_pt = x_pt
+        spec.y_pt = y_pt
+        spec.module_pt = module_pt
+        spec.width_pt = width_pt
+        spec.height_pt = height_pt
+        if color is not None:
+            spec.color = _color(color)
+        else:
+            memset(&spec.color, 0, sizeof(spec.color))   # gray 0: black
+        _check(PrPlan_addBarcode(self._plan, &spec, data_block, &error), &error)
+
     def add_line(self, float x1_pt, float y1_pt, float x2_pt, float y2_pt, float width_pt, color):
         cdef PrError error
         cdef PrLineSpec spec
@@ -574,6 +594,107 @@ cdef class Composer:
             status = PrComposer_composePdf(self._composer, writer._writer, schema, array,
                                            columns_ptr, column_count, first_ptr, count_ptr, &error)
         _check(status, &error)
+        return first_page, page_count, self._record_errors()
+
+    def layout_batch(self, object schema_capsule, object array_capsule, field_columns):
+        """Composes a batch and holds its pages for write_pieces.
+
+        Returns (first held page int64 array (-1: failed), page_count int32
+        array, errors) with errors as compose_pdf's."""
+        cdef PrError error
+        cdef PrStatus status
+        if not PyCapsule_IsValid(schema_capsule, b"arrow_schema"):
+            raise TypeError("expected an 'arrow_schema' PyCapsule")
+        if not PyCapsule_IsValid(array_capsule, b"arrow_array"):
+            raise TypeError("expected an 'arrow_array' PyCapsule")
+        cdef ArrowSchema *schema = <ArrowSchema *>PyCapsule_GetPointer(schema_capsule, b"arrow_schema")
+        cdef ArrowArray *array = <ArrowArray *>PyCapsule_GetPointer(array_capsule, b"arrow_array")
+        columns = np.ascontiguousarray(field_columns, dtype=np.int32)
+        cdef const int32_t[::1] columns_view = columns
+        cdef int64_t rows = array.length
+        first_page = np.empty(rows, dtype=np.int64)
+        page_count = np.empty(rows, dtype=np.int32)
+        cdef int64_t[::1] first_page_view = first_page
+        cdef int32_t[::1] page_count_view = page_count
+        cdef const int32_t *columns_ptr = &columns_view[0] if columns.shape[0] > 0 else NULL
+        cdef int64_t *first_ptr = &first_page_view[0] if rows > 0 else NULL
+        cdef int32_t *count_ptr = &page_count_view[0] if rows > 0 else NULL
+        cdef uint32_t column_count = columns.shape[0]
+        with nogil:
+            status = PrComposer_layoutBatch(self._composer, schema, array, columns_ptr,
+                                            column_count, first_ptr, count_ptr, &error)
+        _check(status, &error)
+        return first_page, page_count, self._record_errors()
+
+    @property
+    def held_pages(self):
+        return PrComposer_heldPageCount(self._composer)
+
+    def write_pieces(self, PdfWriter writer, pages, piece_starts, mark_kinds, mark_options,
+                     mark_geometry, mark_pages, bytes texts, text_offsets):
+        """Writes held pages as mail pieces with their marks.
+
+        pages: int64 held page per output page (-1: blank); piece_starts:
+        uint64 offsets (pieces + 1); per mark: kind and option (uint8),
+        geometry float32 rows (x, y, module, width, height) in points, the
+        output page (uint64, non-decreasing); texts: the marks' texts
+        concatenated, text_offsets (marks + 1)."""
+        cdef PrError error
+        cdef PrStatus status
+        cdef PrPieceSet piece_set
+        page_array = np.ascontiguousarray(pages, dtype=np.int64)
+        start_array = np.ascontiguousarray(piece_starts, dtype=np.uint64)
+        kind_array = np.ascontiguousarray(mark_kinds, dtype=np.uint8)
+        option_array = np.ascontiguousarray(mark_options, dtype=np.uint8)
+        geometry_array = np.ascontiguousarray(mark_geometry, dtype=np.float32).reshape(-1, 5)
+        mark_page_array = np.ascontiguousarray(mark_pages, dtype=np.uint64)
+        offset_array = np.ascontiguousarray(text_offsets, dtype=np.uint64)
+        cdef Py_ssize_t mark_count = kind_array.shape[0]
+        if (start_array.shape[0] < 1 or option_array.shape[0] != mark_count or
+                geometry_array.shape[0] != mark_count or mark_page_array.shape[0] != mark_count or
+                offset_array.shape[0] != mark_count + 1):
+            raise ValueError("write_pieces: piece starts need pieces + 1 entries, and every mark "
+                             "a kind, option, geometry row, page and text offset")
+        cdef const int64_t[::1] page_view = page_array
+        cdef const uint64_t[::1] start_view = start_array
+        cdef const uint8_t[::1] kind_view = kind_array
+        cdef const uint8_t[::1] option_view = option_array
+        cdef const float[:, ::1] geometry_view = geometry_array
+        cdef const uint64_t[::1] mark_page_view = mark_page_array
+        cdef const uint64_t[::1] offset_view = offset_array
+        cdef PrMarkSpec *marks = <PrMarkSpec *>PyMem_Malloc((mark_count + 1) * sizeof(PrMarkSpec))
+        if marks == NULL:
+            raise MemoryError()
+        cdef Py_ssize_t m
+        try:
+            for m in range(mark_count):
+                memset(&marks[m], 0, sizeof(PrMarkSpec))
+                marks[m].kind = kind_view[m]
+                marks[m].option = option_view[m]
+                marks[m].x_pt = geometry_view[m, 0]
+                marks[m].y_pt = geometry_view[m, 1]
+                marks[m].module_pt = geometry_view[m, 2]
+                marks[m].width_pt = geometry_view[m, 3]
+                marks[m].height_pt = geometry_view[m, 4]
+                marks[m].color.space = 0   # gray 0: black
+            piece_set.pages = &page_view[0] if page_array.shape[0] > 0 else NULL
+            piece_set.page_count = page_array.shape[0]
+            piece_set.piece_starts = &start_view[0]
+            piece_set.piece_count = start_array.shape[0] - 1
+            piece_set.marks = marks
+            piece_set.mark_pages = &mark_page_view[0] if mark_count > 0 else NULL
+            piece_set.texts = <const uint8_t *>texts
+            piece_set.texts_bytes = len(texts)
+            piece_set.text_offsets = &offset_view[0]
+            piece_set.mark_count = mark_count
+            with nogil:
+                status = PrComposer_writePiecesPdf(self._composer, writer._writer, &piece_set,
+                                                   &error)
+            _check(status, &error)
+        finally:
+            PyMem_Free(marks)
+
+    cdef list _record_errors(self):
         cdef size_t count = PrComposer_recordErrorCount(self._composer)
         cdef PrRecordError *record_error
         cdef const char *message
@@ -583,7 +704,7 @@ cdef class Composer:
             message = record_error.message
             errors.append((record_error.row, record_error.field,
                            message.decode("utf-8", "replace")))
-        return first_page, page_count, errors
+        return errors
 
 
 # ---- 2D symbols -----------------------------------------------------------

@@ -270,6 +270,36 @@ cdef extern from "pressrun.h" nogil:
     size_t PrComposer_recordErrorCount(const PrComposer *composer)
     const PrRecordError *PrComposer_recordError(const PrComposer *composer, size_t index)
 
+    ctypedef struct PrMarkSpec:
+        uint8_t kind
+        uint8_t option
+        float x_pt
+        float y_pt
+        float module_pt
+        float width_pt
+        float height_pt
+        PrColor color
+    PrStatus PrPlan_addBarcode(PrPlan *plan, const PrMarkSpec *spec, uint32_t data_block,
+                               PrError *error)
+    PrStatus PrComposer_layoutBatch(PrComposer *composer, const ArrowSchema *schema,
+                                    const ArrowArray *batch, const int32_t *field_columns,
+                                    uint32_t field_column_count, int64_t *out_first_page,
+                                    int32_t *out_page_count, PrError *error)
+    uint64_t PrComposer_heldPageCount(const PrComposer *composer)
+    ctypedef struct PrPieceSet:
+        const int64_t *pages
+        uint64_t page_count
+        const uint64_t *piece_starts
+        uint64_t piece_count
+        const PrMarkSpec *marks
+        const uint64_t *mark_pages
+        const uint8_t *texts
+        uint64_t texts_bytes
+        const uint64_t *text_offsets
+        uint64_t mark_count
+    PrStatus PrComposer_writePiecesPdf(PrComposer *composer, PrPdfWriter *writer,
+                                       const PrPieceSet *pieces, PrError *error)
+
 cdef extern from "deflate.h" nogil:
     const char *PrDeflater_backend()
 

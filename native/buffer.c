@@ -167,3 +167,31 @@ char *PrText_copy(const char *text) {
   }
   return copy;
 }
+
+void PrBuffer_appendUtf8(PrBuffer *buffer, uint32_t codepoint) {
+  uint8_t bytes[4];
+  size_t count;
+  if (codepoint > 0x10FFFF || (codepoint >= 0xD800 && codepoint <= 0xDFFF)) {
+    codepoint = 0xFFFD;
+  }
+  if (codepoint < 0x80) {
+    bytes[0] = (uint8_t)codepoint;
+    count = 1;
+  } else if (codepoint < 0x800) {
+    bytes[0] = (uint8_t)(0xC0 | (codepoint >> 6));
+    bytes[1] = (uint8_t)(0x80 | (codepoint & 0x3F));
+    count = 2;
+  } else if (codepoint < 0x10000) {
+    bytes[0] = (uint8_t)(0xE0 | (codepoint >> 12));
+    bytes[1] = (uint8_t)(0x80 | ((codepoint >> 6) & 0x3F));
+    bytes[2] = (uint8_t)(0x80 | (codepoint & 0x3F));
+    count = 3;
+  } else {
+    bytes[0] = (uint8_t)(0xF0 | (codepoint >> 18));
+    bytes[1] = (uint8_t)(0x80 | ((codepoint >> 12) & 0x3F));
+    bytes[2] = (uint8_t)(0x80 | ((codepoint >> 6) & 0x3F));
+    bytes[3] = (uint8_t)(0x80 | (codepoint & 0x3F));
+    count = 4;
+  }
+  PrBuffer_append(buffer, bytes, count);
+}

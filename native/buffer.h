@@ -69,6 +69,9 @@ void PrBuffer_appendHex(PrBuffer *buffer, const uint8_t *data, size_t size_bytes
 /* Four hex digits of a 16-bit value. */
 void PrBuffer_appendHex16(PrBuffer *buffer, uint16_t value);
 
+/* A code point (up to U+10FFFF; others as U+FFFD) in UTF-8. */
+void PrBuffer_appendUtf8(PrBuffer *buffer, uint32_t codepoint);
+
 /* A malloc'd copy of a NUL-terminated string, or NULL when out of memory. */
 char *PrText_copy(const char *text);
 

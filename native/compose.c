@@ -14,6 +14,7 @@
 
 #include "composer.h"
 #include "error.h"
+#include "marks.h"
 
 static uint32_t widest_table(const PrPlan *plan) {
   uint32_t widest = 0;
@@ -64,8 +65,10 @@ PrStatus PrComposer_create(const PrPlan *plan, PrComposer **out, PrError *error)
   composer->page_masters = malloc(composer->page_master_capacity);
   composer->error_capacity = 16;
   composer->errors = malloc(composer->error_capacity * sizeof *composer->errors);
+  composer->mark_scratch = malloc(PR_MARK_SCRATCH_BYTES);
   if (composer->field_views == NULL || composer->frame_used_pt == NULL ||
-      composer->errors == NULL || composer->page_masters == NULL) {
+      composer->errors == NULL || composer->page_masters == NULL ||
+      composer->mark_scratch == NULL) {
     PrComposer_destroy(composer);
     return PrError_set(error, PR_ENOMEM, "composer: out of memory");
   }
@@ -97,6 +100,7 @@ void PrComposer_destroy(PrComposer *composer) {
   }
   free(composer->cell_layouts);
   free(composer->page_masters);
+  free(composer->mark_scratch);
   PrBuffer_free(&composer->scratch);
   PrBuffer_free(&composer->scratch_previous);
   PrDisplayList_free(&composer->list);
@@ -167,10 +171,14 @@ static PrStatus add_record_error(PrComposer *composer, int64_t row, const PrErro
   return PR_OK;
 }
 
-/* One record's pages into composer->list. */
+/* One record's pages into composer->list: after the held pages when
+ * holding, else alone in it. */
 static PrStatus compose_record(PrComposer *composer, int64_t row, PrError *error) {
   const PrPlan *plan = composer->plan;
-  PrDisplayList_reset(&composer->list);
+  if (!composer->holding) {
+    PrDisplayList_reset(&composer->list);
+  }
+  composer->record_first_page = composer->list.page_count;
   reset_error_fields(composer);
   if (plan->has_flow) {
     PR_RETURN_NOT_OK(PrFlow_run(composer, row, error));
@@ -223,6 +231,90 @@ static PrStatus bind_item_fields(PrComposer *composer, uint32_t list_field, PrEr
   return PR_OK;
 }
 
+/* Views of the batch's columns for the plan's fields (composer->field_views)
+ * into *root; unbind_batch releases them. */
+static PrStatus bind_batch(PrComposer *composer, PrColumn *root,
+                           const struct ArrowSchema *schema, const struct ArrowArray *batch,
+                           const int32_t *field_columns, uint32_t field_column_count,
+                           PrError *error) {
+  const PrPlan *plan = composer->plan;
+  composer->error_count = 0;
+  if (field_column_count != plan->field_count ||
+      (field_column_count > 0 && field_columns == NULL)) {
+    return PrError_set(error, PR_EINVAL,
+                       "compose: %u field columns given, the plan has %u fields",
+                       field_column_count, plan->field_count);
+  }
+  PR_RETURN_NOT_OK(PrColumn_init(root, schema, batch, error));
+  if (root->type != PR_ARROW_STRUCT) {
+    return PrError_set(error, PR_EINVAL,
+                       "compose: the batch is not a struct array (a record batch)");
+  }
+  for (uint32_t i = 0; i < plan->field_count; i++) {
+    int32_t child = field_columns[i];
+    if (child < -1 || child >= root->child_count) {
+      return PrError_set(error, PR_EINVAL,
+                         "compose: field '%.100s' names column %d of %lld", plan->fields[i].name,
+                         child, (long long)root->child_count);
+    }
+    const PrColumn *column = child >= 0 ? &root->children[child] : NULL;
+    uint8_t kind = plan->fields[i].kind;
+    if (kind == PR_FIELD_PAGE || kind == PR_FIELD_PAGES || plan->fields[i].list_field >= 0) {
+      column = NULL;   /* not a column of the batch */
+    }
+    if (column != NULL && kind != PR_FIELD_LIST &&
+        (column->type == PR_ARROW_LIST || column->type == PR_ARROW_LARGE_LIST ||
+         column->type == PR_ARROW_STRUCT)) {
+      return PrError_set(error, PR_EINVAL,
+                         "compose: field '%.100s' is bound to column '%.100s', a list or "
+                         "struct, which cannot be shown as text",
+                         plan->fields[i].name, column->name);
+    }
+    if (column != NULL && column->length < root->offset + root->length) {
+      return PrError_set(error, PR_EINVAL,
+                         "compose: column '%.100s' has %lld rows, the batch %lld",
+                         column->name, (long long)column->length,
+                         (long long)(root->offset + root->length));
+    }
+    composer->field_views[i] = column;
+  }
+  for (uint32_t i = 0; i < plan->field_count; i++) {
+    if (plan->fields[i].kind == PR_FIELD_LIST) {
+      PR_RETURN_NOT_OK(bind_item_fields(composer, i, error));
+    }
+  }
+  return PR_OK;
+}
+
+static void unbind_batch(PrComposer *composer, PrColumn *root) {
+  for (uint32_t i = 0; i < composer->plan->field_count; i++) {
+    composer->field_views[i] = NULL;
+  }
+  composer->writer = NULL;
+  PrColumn_free(root);
+}
+
+/* Composes one row into the list; a record error is listed (the list is
+ * rolled back to before the record) and leaves *out_composed false. */
+static PrStatus compose_row(PrComposer *composer, int64_t row, int64_t child_row,
+                            bool *out_composed, PrError *error) {
+  *out_composed = false;
+  PrDisplayListMark before = PrDisplayList_size(&composer->list);
+  PrError reason;
+  reason.code = PR_OK;
+  reason.message[0] = '\0';
+  PrStatus status = compose_record(composer, child_row, &reason);
+  if (status == PR_ERECORD) {
+    PrDisplayList_truncate(&composer->list, before);
+    return add_record_error(composer, row, &reason, error);
+  }
+  if (status != PR_OK) {
+    return PrError_set(error, status, "record %lld: %s", (long long)row, reason.message);
+  }
+  *out_composed = true;
+  return PR_OK;
+}
+
 PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,
                                const struct ArrowSchema *schema,
                                const struct ArrowArray *batch,
@@ -232,91 +324,30 @@ PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,
   if (composer == NULL || writer == NULL || schema == NULL || batch == NULL) {
     return PrError_set(error, PR_EINVAL, "compose: NULL composer, writer or batch");
   }
-  const PrPlan *plan = composer->plan;
-  composer->error_count = 0;
-  if (field_column_count != plan->field_count ||
-      (field_column_count > 0 && field_columns == NULL)) {
-    return PrError_set(error, PR_EINVAL,
-                       "compose: %u field columns given, the plan has %u fields",
-                       field_column_count, plan->field_count);
-  }
+  composer->holding = false;
   PrColumn root;
-  PR_RETURN_NOT_OK(PrColumn_init(&root, schema, batch, error));
-  PrStatus status = PR_OK;
-  if (root.type != PR_ARROW_STRUCT) {
-    status = PrError_set(error, PR_EINVAL,
-                         "compose: the batch is not a struct array (a record batch)");
-    goto done;
-  }
-  for (uint32_t i = 0; i < plan->field_count; i++) {
-    int32_t child = field_columns[i];
-    if (child < -1 || child >= root.child_count) {
-      status = PrError_set(error, PR_EINVAL,
-                           "compose: field '%.100s' names column %d of %lld", plan->fields[i].name,
-                           child, (long long)root.child_count);
-      goto done;
-    }
-    const PrColumn *column = child >= 0 ? &root.children[child] : NULL;
-    uint8_t kind = plan->fields[i].kind;
-    if (kind == PR_FIELD_PAGE || kind == PR_FIELD_PAGES || plan->fields[i].list_field >= 0) {
-      column = NULL;   /* not a column of the batch */
-    }
-    if (column != NULL && kind != PR_FIELD_LIST &&
-        (column->type == PR_ARROW_LIST || column->type == PR_ARROW_LARGE_LIST ||
-         column->type == PR_ARROW_STRUCT)) {
-      status = PrError_set(error, PR_EINVAL,
-                           "compose: field '%.100s' is bound to column '%.100s', a list or "
-                           "struct, which cannot be shown as text",
-                           plan->fields[i].name, column->name);
-      goto done;
-    }
-    if (column != NULL && column->length < root.offset + root.length) {
-      status = PrError_set(error, PR_EINVAL,
-                           "compose: column '%.100s' has %lld rows, the batch %lld",
-                           column->name, (long long)column->length,
-                           (long long)(root.offset + root.length));
-      goto done;
-    }
-    composer->field_views[i] = column;
-  }
-  for (uint32_t i = 0; i < plan->field_count; i++) {
-    if (plan->fields[i].kind == PR_FIELD_LIST) {
-      status = bind_item_fields(composer, i, error);
-      if (status != PR_OK) {
-        goto done;
-      }
-    }
-  }
-  int64_t rows = root.length;
+  memset(&root, 0, sizeof root);
+  PrStatus status = bind_batch(composer, &root, schema, batch, field_columns,
+                               field_column_count, error);
+  int64_t rows = status == PR_OK ? root.length : 0;
   if (rows > 0 && (out_first_page == NULL || out_page_count == NULL)) {
     status = PrError_set(error, PR_EINVAL, "compose: NULL output arrays");
-    goto done;
+    rows = 0;
   }
   for (int64_t row = 0; row < rows; row++) {
     out_first_page[row] = -1;
     out_page_count[row] = 0;
   }
-  composer->writer = writer;
-  status = PrPage_defineForms(composer, error);
-  if (status != PR_OK) {
-    goto done;
+  if (status == PR_OK) {
+    composer->writer = writer;
+    status = PrPage_defineForms(composer, error);
   }
-  for (int64_t row = 0; row < rows; row++) {
+  for (int64_t row = 0; row < rows && status == PR_OK; row++) {
+    bool composed;
     /* A struct's offset applies to its children: rows are child rows. */
-    PrError reason;
-    reason.code = PR_OK;
-    reason.message[0] = '\0';
-    status = compose_record(composer, root.offset + row, &reason);
-    if (status == PR_ERECORD) {
-      status = add_record_error(composer, row, &reason, error);
-      if (status != PR_OK) {
-        goto done;
-      }
+    status = compose_row(composer, row, root.offset + row, &composed, error);
+    if (status != PR_OK || !composed) {
       continue;
-    }
-    if (status != PR_OK) {
-      PrError_set(error, status, "record %lld: %s", (long long)row, reason.message);
-      goto done;
     }
     uint64_t first_page = writer->pageCount(writer->self);
     uint32_t pages = (uint32_t)composer->list.page_count;
@@ -327,19 +358,161 @@ PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,
     if (status == PR_OK) {
       status = writer->endDocument(writer->self, error);
     }
-    if (status != PR_OK) {
-      goto done;
+    if (status == PR_OK) {
+      out_first_page[row] = (int64_t)first_page;
+      out_page_count[row] = (int32_t)pages;
     }
-    out_first_page[row] = (int64_t)first_page;
-    out_page_count[row] = (int32_t)pages;
   }
-done:
-  for (uint32_t i = 0; i < plan->field_count; i++) {
-    composer->field_views[i] = NULL;
+  unbind_batch(composer, &root);
+  return status;
+}
+
+PrStatus PrComposer_layoutBatch(PrComposer *composer, const struct ArrowSchema *schema,
+                                const struct ArrowArray *batch, const int32_t *field_columns,
+                                uint32_t field_column_count, int64_t *out_first_page,
+                                int32_t *out_page_count, PrError *error) {
+  if (composer == NULL || schema == NULL || batch == NULL) {
+    return PrError_set(error, PR_EINVAL, "layout: NULL composer or batch");
+  }
+  PrDisplayList_reset(&composer->list);
+  composer->holding = true;
+  PrColumn root;
+  memset(&root, 0, sizeof root);
+  PrStatus status = bind_batch(composer, &root, schema, batch, field_columns,
+                               field_column_count, error);
+  int64_t rows = status == PR_OK ? root.length : 0;
+  if (rows > 0 && (out_first_page == NULL || out_page_count == NULL)) {
+    status = PrError_set(error, PR_EINVAL, "layout: NULL output arrays");
+    rows = 0;
+  }
+  for (int64_t row = 0; row < rows; row++) {
+    out_first_page[row] = -1;
+    out_page_count[row] = 0;
+  }
+  for (int64_t row = 0; row < rows && status == PR_OK; row++) {
+    size_t first_page = composer->list.page_count;
+    bool composed;
+    status = compose_row(composer, row, root.offset + row, &composed, error);
+    if (status == PR_OK && composed) {
+      out_first_page[row] = (int64_t)first_page;
+      out_page_count[row] = (int32_t)(composer->list.page_count - first_page);
+    }
+  }
+  unbind_batch(composer, &root);
+  composer->holding = false;
+  composer->record_first_page = 0;
+  if (status != PR_OK) {
+    PrDisplayList_reset(&composer->list);
+  }
+  return status;
+}
+
+uint64_t PrComposer_heldPageCount(const PrComposer *composer) {
+  return composer != NULL ? composer->list.page_count : 0;
+}
+
+static PrStatus check_piece_set(const PrComposer *composer, const PrPieceSet *set,
+                                PrError *error) {
+  uint64_t held = composer->list.page_count;
+  if ((set->page_count > 0 && set->pages == NULL) || set->piece_starts == NULL ||
+      (set->mark_count > 0 && (set->marks == NULL || set->mark_pages == NULL)) ||
+      set->text_offsets == NULL || (set->texts_bytes > 0 && set->texts == NULL)) {
+    return PrError_set(error, PR_EINVAL, "pieces: NULL arrays");
+  }
+  for (uint64_t i = 0; i < set->page_count; i++) {
+    if (set->pages[i] < -1 || (set->pages[i] >= 0 && (uint64_t)set->pages[i] >= held)) {
+      return PrError_set(error, PR_EINVAL, "pieces: output page %llu is held page %lld; %llu "
+                         "are held", (unsigned long long)i, (long long)set->pages[i],
+                         (unsigned long long)held);
+    }
+  }
+  if (set->piece_starts[0] != 0 || set->piece_starts[set->piece_count] != set->page_count) {
+    return PrError_set(error, PR_EINVAL, "pieces: piece starts must run from 0 to %llu",
+                       (unsigned long long)set->page_count);
+  }
+  for (uint64_t k = 0; k < set->piece_count; k++) {
+    if (set->piece_starts[k + 1] <= set->piece_starts[k]) {
+      return PrError_set(error, PR_EINVAL, "pieces: piece %llu has no pages",
+                         (unsigned long long)k);
+    }
+  }
+  if (set->text_offsets[0] != 0 || set->text_offsets[set->mark_count] > set->texts_bytes) {
+    return PrError_set(error, PR_EINVAL, "pieces: mark texts run past their buffer");
+  }
+  for (uint64_t m = 0; m < set->mark_count; m++) {
+    if (set->text_offsets[m + 1] < set->text_offsets[m] || set->mark_pages[m] >= set->page_count ||
+        (m > 0 && set->mark_pages[m] < set->mark_pages[m - 1])) {
+      return PrError_set(error, PR_EINVAL, "pieces: mark %llu: its text or page is out of order",
+                         (unsigned long long)m);
+    }
+    PR_RETURN_NOT_OK(PrMark_checkSpec(&set->marks[m], error));
+  }
+  return PR_OK;
+}
+
+static PrStatus write_pieces(PrComposer *composer, const PrDocWriter *writer,
+                             const PrPieceSet *set, PrError *error) {
+  const PrPlan *plan = composer->plan;
+  PrDisplayList *list = &composer->list;
+  uint64_t mark = 0;
+  for (uint64_t k = 0; k < set->piece_count; k++) {
+    PR_RETURN_NOT_OK(writer->beginDocument(writer->self, (int64_t)k, error));
+    for (uint64_t i = set->piece_starts[k]; i < set->piece_starts[k + 1]; i++) {
+      uint32_t page;
+      if (set->pages[i] < 0) {
+        PrDisplayList_addPage(list, plan->page_width_pt, plan->page_height_pt);
+        page = (uint32_t)(list->page_count - 1);
+      } else {
+        page = (uint32_t)set->pages[i];
+      }
+      PrDisplayList_beginMarks(list, page);
+      for (; mark < set->mark_count && set->mark_pages[mark] == i; mark++) {
+        const uint8_t *text = set->texts + set->text_offsets[mark];
+        size_t bytes = (size_t)(set->text_offsets[mark + 1] - set->text_offsets[mark]);
+        PrError reason;
+        reason.message[0] = '\0';
+        PrStatus status = PrMark_draw(list, &set->marks[mark], text, bytes,
+                                      composer->mark_scratch, PR_MARK_SCRATCH_BYTES, &reason);
+        if (status != PR_OK) {
+          PrDisplayList_endMarks(list);
+          return PrError_set(error, status, "piece %llu, page %llu, mark %llu: %.400s",
+                             (unsigned long long)k, (unsigned long long)(i - set->piece_starts[k]),
+                             (unsigned long long)mark, reason.message);
+        }
+      }
+      PrDisplayList_endMarks(list);
+      PR_RETURN_NOT_OK(PrDisplayList_check(list, error));
+      PR_RETURN_NOT_OK(writer->writePage(writer->self, list, page, error));
+    }
+    PR_RETURN_NOT_OK(writer->endDocument(writer->self, error));
+  }
+  return PR_OK;
+}
+
+PrStatus PrComposer_writePieces(PrComposer *composer, const PrDocWriter *writer,
+                                const PrPieceSet *set, PrError *error) {
+  if (composer == NULL || writer == NULL || set == NULL) {
+    return PrError_set(error, PR_EINVAL, "pieces: NULL composer, writer or piece set");
+  }
+  PR_RETURN_NOT_OK(check_piece_set(composer, set, error));
+  composer->writer = writer;
+  PrStatus status = PrPage_defineForms(composer, error);
+  if (status == PR_OK) {
+    status = write_pieces(composer, writer, set, error);
   }
   composer->writer = NULL;
-  PrColumn_free(&root);
   return status;
+}
+
+PrStatus PrComposer_writePiecesPdf(PrComposer *composer, PrPdfWriter *writer,
+                                   const PrPieceSet *pieces, PrError *error) {
+  if (writer == NULL) {
+    return PrError_set(error, PR_EINVAL, "pieces: NULL PDF writer");
+  }
+  PrDocWriter doc_writer;
+  PrPdfWriter_docWriter(writer, &doc_writer);
+  PR_RETURN_NOT_OK(PrComposer_writePieces(composer, &doc_writer, pieces, error));
+  return PrPdfWriter_flush(writer, error);
 }
 
 PrStatus PrComposer_composePdf(PrComposer *composer, PrPdfWriter *writer,

@@ -33,6 +33,12 @@ struct PrComposer {
   const PrDocWriter *writer;     /* of the current batch: forms are defined on first use */
   PrBuffer scratch;              /* a value's text, for conditions and group keys */
   PrBuffer scratch_previous;     /* the previous row's group key */
+  uint8_t *mark_scratch;         /* PR_MARK_SCRATCH_BYTES: symbol modules, bar widths */
+  /* Pages of the record being composed: [record_first_page, list.page_count).
+   * 0 when one record at a time is composed (the list is reset per record);
+   * when pages are held for mail pieces, the list holds a batch. */
+  size_t record_first_page;
+  bool holding;                  /* the list holds the pages of a whole batch */
   /* The flow's position: */
   uint32_t frame;                /* plan frame index being filled */
   float y_pt;                    /* top of the free space in it */
@@ -58,6 +64,9 @@ PrStatus PrPage_start(PrComposer *composer, uint8_t master, int64_t row, PrError
 PrStatus PrPage_nextFrame(PrComposer *composer, int64_t row, PrError *error);
 /* Draws the page-number blocks of every page into its overlay. */
 PrStatus PrPage_numberPages(PrComposer *composer, int64_t row, PrError *error);
+/* Encodes and draws a barcode element for the record. */
+PrStatus PrPage_placeBarcode(PrComposer *composer, uint32_t barcode_index, int64_t row,
+                             PrError *error);
 /* Lays out a fixed block (absolute, or stacked in a legacy frame) and draws it. */
 PrStatus PrPage_placeBlock(PrComposer *composer, uint32_t block_index, int64_t row,
                            PrError *error);

@@ -9,12 +9,14 @@
 void PrDisplayList_init(PrDisplayList *list) {
   memset(list, 0, sizeof *list);
   list->overlay_page = -1;
+  list->marks_page = -1;
 }
 
 void PrDisplayList_free(PrDisplayList *list) {
   free(list->pages);
   free(list->items);
   free(list->glyphs);
+  free(list->bars);
   PrDisplayList_init(list);
 }
 
@@ -22,8 +24,30 @@ void PrDisplayList_reset(PrDisplayList *list) {
   list->page_count = 0;
   list->item_count = 0;
   list->glyph_count = 0;
+  list->bar_count = 0;
   list->failed = 0;
   list->overlay_page = -1;
+  list->marks_page = -1;
+}
+
+PrDisplayListMark PrDisplayList_size(const PrDisplayList *list) {
+  PrDisplayListMark size = {list->page_count, list->item_count, list->glyph_count,
+                            list->bar_count};
+  return size;
+}
+
+void PrDisplayList_truncate(PrDisplayList *list, PrDisplayListMark size) {
+  if (size.page_count > list->page_count || size.item_count > list->item_count ||
+      size.glyph_count > list->glyph_count || size.bar_count > list->bar_count) {
+    list->failed = 1;   /* not a size of this list */
+    return;
+  }
+  list->page_count = size.page_count;
+  list->item_count = size.item_count;
+  list->glyph_count = size.glyph_count;
+  list->bar_count = size.bar_count;
+  list->overlay_page = -1;
+  list->marks_page = -1;
 }
 
 /* Grows *array so that it holds `needed` elements; 0 on failure. */
@@ -51,6 +75,8 @@ void PrDisplayList_addPage(PrDisplayList *list, float width_pt, float height_pt)
     list->failed = 1;
     return;
   }
+  list->overlay_page = -1;   /* a new page ends any overlay or marks */
+  list->marks_page = -1;
   PrDlPage *page = &list->pages[list->page_count++];
   page->width_pt = width_pt;
   page->height_pt = height_pt;
@@ -58,6 +84,8 @@ void PrDisplayList_addPage(PrDisplayList *list, float width_pt, float height_pt)
   page->item_count = 0;
   page->overlay_first = 0;
   page->overlay_count = 0;
+  page->marks_first = 0;
+  page->marks_count = 0;
 }
 
 void PrDisplayList_beginOverlay(PrDisplayList *list, uint32_t page) {
@@ -70,6 +98,21 @@ void PrDisplayList_beginOverlay(PrDisplayList *list, uint32_t page) {
   list->pages[page].overlay_count = 0;
 }
 
+void PrDisplayList_beginMarks(PrDisplayList *list, uint32_t page) {
+  if (page >= list->page_count) {
+    list->failed = 1;
+    return;
+  }
+  list->overlay_page = -1;
+  list->marks_page = page;
+  list->pages[page].marks_first = (uint32_t)list->item_count;
+  list->pages[page].marks_count = 0;
+}
+
+void PrDisplayList_endMarks(PrDisplayList *list) {
+  list->marks_page = -1;
+}
+
 PrItem *PrDisplayList_addItem(PrDisplayList *list, PrItemKind kind) {
   if (list->failed || list->page_count == 0 ||
       !grow((void **)&list->items, &list->item_capacity, list->item_count + 1,
@@ -80,7 +123,9 @@ PrItem *PrDisplayList_addItem(PrDisplayList *list, PrItemKind kind) {
   PrItem *item = &list->items[list->item_count++];
   memset(item, 0, sizeof *item);
   item->kind = (uint8_t)kind;
-  if (list->overlay_page >= 0) {
+  if (list->marks_page >= 0) {
+    list->pages[list->marks_page].marks_count++;
+  } else if (list->overlay_page >= 0) {
     list->pages[list->overlay_page].overlay_count++;
   } else {
     list->pages[list->page_count - 1].item_count++;
@@ -98,6 +143,18 @@ PrGlyph *PrDisplayList_addGlyphs(PrDisplayList *list, size_t count) {
   PrGlyph *glyphs = &list->glyphs[list->glyph_count];
   list->glyph_count += count;
   return glyphs;
+}
+
+PrBar *PrDisplayList_addBars(PrDisplayList *list, size_t count) {
+  if (list->failed ||
+      !grow((void **)&list->bars, &list->bar_capacity, list->bar_count + count,
+            sizeof *list->bars)) {
+    list->failed = 1;
+    return NULL;
+  }
+  PrBar *bars = &list->bars[list->bar_count];
+  list->bar_count += count;
+  return bars;
 }
 
 PrStatus PrDisplayList_check(const PrDisplayList *list, PrError *error) {

@@ -5,8 +5,9 @@
  * points from the page's top-left corner, y down. Text is stored as glyph
  * runs in one font and size: glyph ids, the extra advance after each glyph
  * (kerning and justification) and the code point each glyph stands for (for
- * ToUnicode and text extraction). Page decorations (OMR marks, barcodes)
- * will be further item kinds. */
+ * ToUnicode and text extraction). Barcodes and inserter marks are sets of
+ * filled bars; production marks go into a page's marks, added when the
+ * page is written into its mail piece. */
 #ifndef PR_DISPLAY_LIST_H
 #define PR_DISPLAY_LIST_H
 
@@ -20,8 +21,14 @@ typedef enum PrItemKind {
   PR_ITEM_LINE = 2,    /* a stroked line segment */
   PR_ITEM_RECT = 3,    /* a rectangle, stroked and/or filled */
   PR_ITEM_IMAGE = 4,   /* a plan image scaled into a box */
-  PR_ITEM_FORM = 5     /* a shared form (static page content) */
+  PR_ITEM_FORM = 5,    /* a shared form (static page content) */
+  PR_ITEM_BARS = 6     /* filled rectangles in one colour (a barcode, OMR marks) */
 } PrItemKind;
+
+typedef struct PrBar {
+  float x_pt, y_pt;        /* top-left */
+  float width_pt, height_pt;
+} PrBar;
 
 typedef struct PrGlyph {
   uint16_t id;             /* glyph id in the run's font */
@@ -38,10 +45,12 @@ typedef struct PrItem {
   float x2_pt, y2_pt;      /* line: end point */
   float width_pt, height_pt;  /* rect/image: size */
   float size_pt;           /* glyphs: font size; line/rect: stroke width */
-  PrColor color;           /* glyphs: fill; line: stroke; rect: stroke */
+  PrColor color;           /* glyphs, bars: fill; line: stroke; rect: stroke */
   PrColor fill;            /* rect: fill */
   uint32_t first_glyph;    /* glyphs: index into PrDisplayList.glyphs */
   uint32_t glyph_count;
+  uint32_t first_bar;      /* bars: index into PrDisplayList.bars */
+  uint32_t bar_count;
 } PrItem;
 
 typedef struct PrDlPage {
@@ -52,6 +61,10 @@ typedef struct PrDlPage {
    * (page numbers: "Page 2 of 3" is known only then). */
   uint32_t overlay_first;
   uint32_t overlay_count;
+  /* Production marks (inserter marks, the postal barcode), drawn last: they
+   * are known only once the page's place in its mail piece is. */
+  uint32_t marks_first;
+  uint32_t marks_count;
 } PrDlPage;
 
 typedef struct PrDisplayList {
@@ -61,9 +74,17 @@ typedef struct PrDisplayList {
   size_t item_count, item_capacity;
   PrGlyph *glyphs;
   size_t glyph_count, glyph_capacity;
+  PrBar *bars;
+  size_t bar_count, bar_capacity;
   int failed;              /* an allocation failed; see PrDisplayList_check */
   int64_t overlay_page;    /* >= 0: addItem appends to this page's overlay */
+  int64_t marks_page;      /* >= 0: addItem appends to this page's marks */
 } PrDisplayList;
+
+/* Sizes of a list, to roll it back to (a record that failed half-way). */
+typedef struct PrDisplayListMark {
+  size_t page_count, item_count, glyph_count, bar_count;
+} PrDisplayListMark;
 
 void PrDisplayList_init(PrDisplayList *list);
 void PrDisplayList_free(PrDisplayList *list);
@@ -74,18 +95,36 @@ void PrDisplayList_addPage(PrDisplayList *list, float width_pt, float height_pt)
 /* Later items go to page `page`'s overlay (pages in increasing order, after
  * the last page is complete). */
 void PrDisplayList_beginOverlay(PrDisplayList *list, uint32_t page);
+/* Later items go to page `page`'s marks (once per page, after every page
+ * and overlay of the list is complete); PrDisplayList_endMarks stops. */
+void PrDisplayList_beginMarks(PrDisplayList *list, uint32_t page);
+void PrDisplayList_endMarks(PrDisplayList *list);
+PrDisplayListMark PrDisplayList_size(const PrDisplayList *list);
+/* Drops everything added after `size` was taken. */
+void PrDisplayList_truncate(PrDisplayList *list, PrDisplayListMark size);
 /* Appends an item to the current page and returns it (NULL after a failed
  * allocation); kind is set, the rest zeroed. */
 PrItem *PrDisplayList_addItem(PrDisplayList *list, PrItemKind kind);
 /* Reserves count glyphs at the end and returns them (NULL on failure). */
 PrGlyph *PrDisplayList_addGlyphs(PrDisplayList *list, size_t count);
+/* Reserves count bars at the end and returns them (NULL on failure). */
+PrBar *PrDisplayList_addBars(PrDisplayList *list, size_t count);
 PrStatus PrDisplayList_check(const PrDisplayList *list, PrError *error);
-/* The item of page `page` at position i of its own items then its overlay. */
+/* Items of a page: its own, then its overlay, then its marks. */
+static inline uint32_t PrDisplayList_pageItemCount(const PrDisplayList *list, uint32_t page) {
+  const PrDlPage *p = &list->pages[page];
+  return p->item_count + p->overlay_count + p->marks_count;
+}
+/* The item of page `page` at position i of PrDisplayList_pageItemCount. */
 static inline const PrItem *PrDisplayList_pageItem(const PrDisplayList *list, uint32_t page,
                                                    uint32_t i) {
   const PrDlPage *p = &list->pages[page];
-  return i < p->item_count ? &list->items[p->first_item + i]
-                           : &list->items[p->overlay_first + (i - p->item_count)];
+  if (i < p->item_count) {
+    return &list->items[p->first_item + i];
+  }
+  i -= p->item_count;
+  return i < p->overlay_count ? &list->items[p->overlay_first + i]
+                              : &list->items[p->marks_first + (i - p->overlay_count)];
 }
 
 #endif

@@ -121,6 +121,8 @@ static PrStatus decode(PrLayout *layout, uint32_t block, uint32_t run_index,
         }
         cp = '\n';
         flags = PR_CHAR_NEWLINE;
+      } else if (cp == 0x1D && layout->plan->blocks[block].is_barcode_data) {
+        /* GS: the GS1 element separator of barcode data, never drawn */
       } else {
         return run_error(layout, block, run, error, "control character", at, cp);
       }

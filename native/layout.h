@@ -176,5 +176,9 @@ PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,
                                uint32_t field_column_count,
                                int64_t *out_first_page, int32_t *out_page_count,
                                PrError *error);
+/* Held pages into mail pieces through any PrDocWriter (PrComposer_writePiecesPdf
+ * is this with the PDF writer's, then a flush). */
+PrStatus PrComposer_writePieces(PrComposer *composer, const PrDocWriter *writer,
+                                const PrPieceSet *set, PrError *error);
 
 #endif

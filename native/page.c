@@ -11,6 +11,7 @@
 
 #include "composer.h"
 #include "error.h"
+#include "marks.h"
 
 /* Lines, rectangles and images: the same for every record. */
 static void emit_shape(const PrPlan *plan, const PrPlanElement *element, PrDisplayList *list) {
@@ -89,6 +90,46 @@ PrStatus PrPage_placeBlock(PrComposer *composer, uint32_t block_index, int64_t r
   return PR_OK;
 }
 
+/* Whether an element waits for the page count: a block or barcode that
+ * shows a page number. */
+static bool is_numbered(const PrPlan *plan, const PrPlanElement *element) {
+  if (element->kind == PR_ELEMENT_BLOCK) {
+    return plan->blocks[element->index].has_page_fields;
+  }
+  if (element->kind == PR_ELEMENT_BARCODE) {
+    return plan->blocks[plan->barcodes[element->index].data_block].has_page_fields;
+  }
+  return false;
+}
+
+PrStatus PrPage_placeBarcode(PrComposer *composer, uint32_t barcode_index, int64_t row,
+                             PrError *error) {
+  const PrPlan *plan = composer->plan;
+  const PrPlanBarcode *barcode = &plan->barcodes[barcode_index];
+  PrLayout *layout = &composer->page_layout;
+  PR_RETURN_NOT_OK(PrLayout_collect(layout, barcode->data_block, composer->field_views, row,
+                                    error));
+  PrBuffer *data = &composer->scratch;
+  PrBuffer_clear(data);
+  for (uint32_t c = 0; c < layout->char_count; c++) {
+    PrBuffer_appendUtf8(data, layout->chars[c].codepoint);
+  }
+  PR_RETURN_NOT_OK(PrBuffer_check(data, error));
+  PrError reason;
+  reason.message[0] = '\0';
+  PrStatus status = PrMark_draw(&composer->list, &barcode->spec, data->data, data->size_bytes,
+                                composer->mark_scratch, PR_MARK_SCRATCH_BYTES, &reason);
+  if (status == PR_EINVAL || status == PR_ELIMIT) {
+    char what[240];
+    layout->error_field = PrLayout_describeBlock(layout, barcode->data_block, what, sizeof what);
+    return PrError_set(error, PR_ERECORD, "barcode of %s: %.300s", what, reason.message);
+  }
+  if (status != PR_OK) {
+    *error = reason;
+  }
+  return status;
+}
+
 /* The master's static content into a fresh list, defined as form `master`.
  * Static text has no fields, so a failure is the template's, not a
  * record's. The list is the composer's, so this runs before the record. */
@@ -150,7 +191,7 @@ static const PrPlanFrame *first_flow_frame(const PrPlan *plan, uint8_t master,
 PrStatus PrPage_start(PrComposer *composer, uint8_t master, int64_t row, PrError *error) {
   const PrPlan *plan = composer->plan;
   PrDisplayList *list = &composer->list;
-  size_t page = list->page_count;
+  size_t page = list->page_count;   /* page_masters is indexed like the list's pages */
   if (page >= composer->page_master_capacity) {
     size_t capacity = composer->page_master_capacity * 2;
     uint8_t *grown = realloc(composer->page_masters, capacity);
@@ -161,7 +202,7 @@ PrStatus PrPage_start(PrComposer *composer, uint8_t master, int64_t row, PrError
     composer->page_master_capacity = capacity;
   }
   /* A runaway flow (a bug, or a table of millions of rows) stops here. */
-  if (page >= PR_MAX_DOCUMENT_PAGES) {
+  if (page - composer->record_first_page >= PR_MAX_DOCUMENT_PAGES) {
     return PrError_set(error, PR_ERECORD, "the document needs more than %d pages",
                        PR_MAX_DOCUMENT_PAGES);
   }
@@ -183,14 +224,13 @@ PrStatus PrPage_start(PrComposer *composer, uint8_t master, int64_t row, PrError
   for (uint32_t e = 0; e < plan->element_count; e++) {
     const PrPlanElement *element = &plan->elements[e];
     if (element->is_static || element->master != master ||
-        element->condition != PR_PAGES_ALL) {
-      continue;   /* conditional elements: drawn by PrPage_numberPages */
+        element->condition != PR_PAGES_ALL || is_numbered(plan, element)) {
+      continue;   /* conditional and numbered elements: drawn by PrPage_numberPages */
     }
     if (element->kind == PR_ELEMENT_BLOCK) {
-      if (plan->blocks[element->index].has_page_fields) {
-        continue;   /* drawn by PrPage_numberPages */
-      }
       PR_RETURN_NOT_OK(PrPage_placeBlock(composer, element->index, row, error));
+    } else if (element->kind == PR_ELEMENT_BARCODE) {
+      PR_RETURN_NOT_OK(PrPage_placeBarcode(composer, element->index, row, error));
     } else {
       emit_shape(plan, element, list);
     }
@@ -238,23 +278,22 @@ PrStatus PrPage_numberPages(PrComposer *composer, int64_t row, PrError *error) {
     return PR_OK;
   }
   PrDisplayList *list = &composer->list;
-  uint32_t pages = (uint32_t)list->page_count;
+  size_t first = composer->record_first_page;   /* the record's pages: [first, page_count) */
+  uint32_t pages = (uint32_t)(list->page_count - first);
   uint32_t last = pages - 1;
-  if (pages > 1 && composer->page_masters[last] == PR_MASTER_BACK) {
+  if (pages > 1 && composer->page_masters[first + last] == PR_MASTER_BACK) {
     last--;
   }
   composer->page_layout.page_count = pages;
   for (uint32_t p = 0; p < pages; p++) {
-    PrDisplayList_beginOverlay(list, p);
+    PrDisplayList_beginOverlay(list, (uint32_t)(first + p));
     composer->page_layout.page_number = p + 1;
     for (uint32_t e = 0; e < plan->element_count; e++) {
       const PrPlanElement *element = &plan->elements[e];
-      if (element->master != composer->page_masters[p]) {
+      if (element->master != composer->page_masters[first + p]) {
         continue;
       }
-      bool numbered = element->kind == PR_ELEMENT_BLOCK &&
-                      plan->blocks[element->index].has_page_fields;
-      if (element->condition == PR_PAGES_ALL && !numbered) {
+      if (element->condition == PR_PAGES_ALL && !is_numbered(plan, element)) {
         continue;   /* drawn with the page */
       }
       if (!condition_holds(element->condition, p, last)) {
@@ -262,6 +301,8 @@ PrStatus PrPage_numberPages(PrComposer *composer, int64_t row, PrError *error) {
       }
       if (element->kind == PR_ELEMENT_BLOCK) {
         PR_RETURN_NOT_OK(PrPage_placeBlock(composer, element->index, row, error));
+      } else if (element->kind == PR_ELEMENT_BARCODE) {
+        PR_RETURN_NOT_OK(PrPage_placeBarcode(composer, element->index, row, error));
       } else {
         emit_shape(plan, element, list);
       }

@@ -12,6 +12,7 @@
  *   w                  line width, only when it changes
  *   x y m x y l S      line
  *   x y w h re f|S|B   rectangle
+ *   x y w h re ... f   bars (a barcode, OMR marks): one path, one fill
  *   q w 0 0 h x y cm /Imn Do Q    image
  *   /Fmn Do            form (static page content)
  *
@@ -301,6 +302,35 @@ static void write_rect(ContentState *state, const PrItem *item) {
   }
 }
 
+static PrStatus write_bars(ContentState *state, const PrDisplayList *list, const PrItem *item,
+                           PrError *error) {
+  if ((uint64_t)item->first_bar + item->bar_count > list->bar_count) {
+    return PrError_set(error, PR_EINVAL, "pdf: an item draws bars %u..%llu, the list has %zu",
+                       item->first_bar, (unsigned long long)item->first_bar + item->bar_count,
+                       list->bar_count);
+  }
+  if (item->bar_count == 0) {
+    return PR_OK;
+  }
+  end_text(state);
+  set_color(state, &item->color, false);
+  PrBuffer *out = state->out;
+  for (uint32_t b = 0; b < item->bar_count; b++) {
+    const PrBar *bar = &list->bars[item->first_bar + b];
+    int64_t height_c = centi(bar->height_pt);
+    put_centi(out, centi(bar->x_pt));
+    PrBuffer_appendByte(out, ' ');
+    put_centi(out, state->page_height_c - centi(bar->y_pt) - height_c);
+    PrBuffer_appendByte(out, ' ');
+    put_centi(out, centi(bar->width_pt));
+    PrBuffer_appendByte(out, ' ');
+    put_centi(out, height_c);
+    PUT(out, " re\n");
+  }
+  PUT(out, "f\n");
+  return PR_OK;
+}
+
 static PrStatus write_image(PrPdfWriter *writer, ContentState *state, const PrItem *item,
                             PrError *error) {
   if (item->resource >= writer->plan->image_count) {
@@ -363,7 +393,8 @@ PrStatus PrPdfContent_write(PrPdfWriter *writer, const PrDisplayList *list,
   }
   const PrDlPage *dl_page = &list->pages[page];
   if ((uint64_t)dl_page->first_item + dl_page->item_count > list->item_count ||
-      (uint64_t)dl_page->overlay_first + dl_page->overlay_count > list->item_count) {
+      (uint64_t)dl_page->overlay_first + dl_page->overlay_count > list->item_count ||
+      (uint64_t)dl_page->marks_first + dl_page->marks_count > list->item_count) {
     return PrError_set(error, PR_EINVAL, "pdf: page %u covers items %u..%llu, the list has %zu",
                        page, dl_page->first_item,
                        (unsigned long long)dl_page->first_item + dl_page->item_count,
@@ -374,7 +405,7 @@ PrStatus PrPdfContent_write(PrPdfWriter *writer, const PrDisplayList *list,
   state.out = &writer->content;
   state.page_height_c = centi(dl_page->height_pt);
   state.font = -1;
-  uint32_t item_count = dl_page->item_count + dl_page->overlay_count;
+  uint32_t item_count = PrDisplayList_pageItemCount(list, page);
   for (uint32_t i = 0; i < item_count; i++) {
     const PrItem *item = PrDisplayList_pageItem(list, page, i);
     PrStatus status = PR_OK;
@@ -393,6 +424,9 @@ PrStatus PrPdfContent_write(PrPdfWriter *writer, const PrDisplayList *list,
         break;
       case PR_ITEM_FORM:
         status = write_form(writer, &state, item, error);
+        break;
+      case PR_ITEM_BARS:
+        status = write_bars(&state, list, item, error);
         break;
       default:
         status = PrError_set(error, PR_EINVAL, "pdf: item %u of page %u has unknown kind %u",

@@ -7,6 +7,7 @@
 
 #include "buffer.h"
 #include "error.h"
+#include "marks.h"
 
 /* Appends one element to a plan array, growing it; returns its index. */
 static PrStatus append(void **array, uint32_t *count, uint32_t *capacity,
@@ -110,6 +111,7 @@ void PrPlan_destroy(PrPlan *plan) {
   free(plan->rects);
   free(plan->placements);
   free(plan->elements);
+  free(plan->barcodes);
   free(plan->flows);
   free(plan->flow_images);
   free(plan->tables);
@@ -631,6 +633,25 @@ PrStatus PrPlan_placeImage(PrPlan *plan, const PrPlacementSpec *spec, PrError *e
   return add_element(plan, PR_ELEMENT_IMAGE, true, index, error);
 }
 
+PrStatus PrPlan_addBarcode(PrPlan *plan, const PrMarkSpec *spec, uint32_t data_block,
+                           PrError *error) {
+  PR_RETURN_NOT_OK(check_building(plan, error));
+  PR_RETURN_NOT_OK(PrMark_checkSpec(spec, error));
+  if (spec->kind == PR_MARK_OMR) {
+    return PrError_set(error, PR_EINVAL, "plan: OMR marks are production marks, not a "
+                                         "template barcode");
+  }
+  if (data_block >= plan->block_count || plan->blocks[data_block].spec.frame != PR_BLOCK_CELL) {
+    return PrError_set(error, PR_EINVAL, "plan: a barcode's data must be a cell block, "
+                                         "got block %u of %u", data_block, plan->block_count);
+  }
+  plan->blocks[data_block].is_barcode_data = true;
+  PrPlanBarcode barcode = {*spec, data_block};
+  uint32_t index;
+  PR_RETURN_NOT_OK(PLAN_APPEND(plan, barcode, &barcode, &index, error));
+  return add_element(plan, PR_ELEMENT_BARCODE, false, index, error);
+}
+
 PrStatus PrPlan_finish(PrPlan *plan, PrError *error) {
   PR_RETURN_NOT_OK(check_building(plan, error));
   plan->has_page_fields = false;
@@ -663,6 +684,18 @@ PrStatus PrPlan_finish(PrPlan *plan, PrError *error) {
         }
         block->has_page_fields = true;
         plan->has_page_fields = true;
+      }
+    }
+  }
+  for (uint32_t b = 0; b < plan->barcode_count; b++) {
+    const PrPlanBlock *data = &plan->blocks[plan->barcodes[b].data_block];
+    for (uint32_t r = 0; r < data->run_count; r++) {
+      int32_t field = plan->runs[data->first_run + r].field;
+      if (field >= 0 && (plan->fields[field].list_field >= 0 ||
+                         plan->fields[field].kind == PR_FIELD_LIST)) {
+        return PrError_set(error, PR_EINVAL, "plan: barcode %u reads the table field '%.100s'; "
+                           "a page's barcode reads record fields only", b,
+                           plan->fields[field].name);
       }
     }
   }

@@ -55,6 +55,7 @@ typedef struct PrPlanBlock {
   uint32_t run_count;
   bool has_fields;        /* set by PrPlan_finish */
   bool has_page_fields;   /* page number or count: drawn once the document is paginated */
+  bool is_barcode_data;   /* a barcode's data: GS (U+001D) allowed, never laid out */
 } PrPlanBlock;
 
 typedef struct PrPlanFrame {
@@ -85,8 +86,15 @@ typedef enum PrElementKind {
   PR_ELEMENT_BLOCK = 1,
   PR_ELEMENT_LINE = 2,
   PR_ELEMENT_RECT = 3,
-  PR_ELEMENT_IMAGE = 4
+  PR_ELEMENT_IMAGE = 4,
+  PR_ELEMENT_BARCODE = 5
 } PrElementKind;
+
+/* A barcode element: its data is the text of a (never drawn) cell block. */
+typedef struct PrPlanBarcode {
+  PrMarkSpec spec;
+  uint32_t data_block;
+} PrPlanBarcode;
 
 /* Elements in drawing order; `index` points into the array of the kind. */
 typedef struct PrPlanElement {
@@ -111,6 +119,7 @@ struct PrPlan {
   PrRectSpec *rects;      uint32_t rect_count, rect_capacity;
   PrPlacementSpec *placements; uint32_t placement_count, placement_capacity;
   PrPlanElement *elements; uint32_t element_count, element_capacity;
+  PrPlanBarcode *barcodes; uint32_t barcode_count, barcode_capacity;
   PrPlanFlow *flows;      uint32_t flow_count, flow_capacity;
   PrPlanTable *tables;    uint32_t table_count, table_capacity;
   PrPlanTableColumn *table_columns; uint32_t table_column_count, table_column_capacity;

@@ -582,6 +582,80 @@ PrStatus PrAusPost_encode(const char *fcc, const char *dpid,
 PrStatus PrImb_encode(const char *tracking, const char *routing,
                       char *out_bars, size_t bars_capacity, PrError *error);
 
+/* ---- Marks: barcodes and inserter marks drawn on a page ---------------- */
+
+typedef enum PrMarkKind {
+  PR_MARK_OMR = 1,          /* text: one '0'/'1' per track from the top */
+  PR_MARK_DATAMATRIX = 2,   /* text: the data; option: PrDataMatrixShape */
+  PR_MARK_QR = 3,           /* text: the data; option: PrQrEcLevel */
+  PR_MARK_CODE128 = 4,      /* text: the data */
+  PR_MARK_GS1_128 = 5,      /* text: the data, GS (0x1D) between element strings */
+  PR_MARK_AUSPOST = 6,      /* text: "fcc|dpid" or "fcc|dpid|customer information" */
+  PR_MARK_IMB = 7           /* text: "tracking" or "tracking|routing" */
+} PrMarkKind;
+
+/* Where and how big a mark is. All lengths in points, (x_pt, y_pt) its
+ * top-left corner from the page's top-left; no quiet zone is drawn (keep
+ * the clear zone free in the template). */
+typedef struct PrMarkSpec {
+  uint8_t kind;             /* PrMarkKind */
+  uint8_t option;           /* DataMatrix shape, QR level; else 0 */
+  float x_pt, y_pt;
+  float module_pt;          /* 2D: module side; Code 128: narrow bar; four-state: bar pitch;
+                               OMR: track pitch */
+  float width_pt;           /* four-state: bar width; OMR: mark length; else unused */
+  float height_pt;          /* 1D: bar height; four-state: full bar height; OMR: mark
+                               thickness; 2D: unused */
+  PrColor color;
+} PrMarkSpec;
+
+/* Bytes of scratch PrMark_draw needs for any symbol. */
+#define PR_MARK_SCRATCH_BYTES PR_BARCODE2D_MAX_MODULES
+
+/* A barcode element of the selected master (a payment QR code, a Code 128
+ * account number): data_block is a PR_BLOCK_CELL block whose runs (fields,
+ * literal text) make the symbol's data for each record. Data the symbology
+ * cannot encode fails the record, naming the block's field. */
+PrStatus PrPlan_addBarcode(PrPlan *plan, const PrMarkSpec *spec, uint32_t data_block,
+                           PrError *error);
+
+/* ---- Mail pieces: compose, then place pages into pieces ---------------- */
+
+/* Composes every row of a batch and holds the pages (no writer yet), so
+ * that the caller can group documents into mail pieces, count sheets and
+ * choose each piece's stream before anything is written. The held pages
+ * of the previous call are dropped. out_first_page[row]: the held page
+ * index of the record's first page (-1 on failure); out_page_count[row]:
+ * its pages (0 on failure). Record errors as PrComposer_composePdf. */
+PrStatus PrComposer_layoutBatch(PrComposer *composer, const struct ArrowSchema *schema,
+                                const struct ArrowArray *batch, const int32_t *field_columns,
+                                uint32_t field_column_count, int64_t *out_first_page,
+                                int32_t *out_page_count, PrError *error);
+/* Held pages (of the last layoutBatch, plus blank pages added since). */
+uint64_t PrComposer_heldPageCount(const PrComposer *composer);
+
+/* Pages and marks of mail pieces, for PrComposer_writePiecesPdf. */
+typedef struct PrPieceSet {
+  const int64_t *pages;         /* per output page: a held page index, or -1 for a blank
+                                   page (a blank back, an insert sheet) */
+  uint64_t page_count;
+  const uint64_t *piece_starts; /* piece_count + 1 offsets into pages, from 0 to page_count */
+  uint64_t piece_count;
+  const PrMarkSpec *marks;      /* production marks, in output page order */
+  const uint64_t *mark_pages;   /* the output page of each mark (non-decreasing) */
+  const uint8_t *texts;         /* mark texts, mark m: texts[text_offsets[m]..[m+1]) */
+  uint64_t texts_bytes;
+  const uint64_t *text_offsets; /* mark_count + 1 */
+  uint64_t mark_count;
+} PrPieceSet;
+
+/* Writes pieces into `writer`: each piece one document, its pages with
+ * their marks. A held page may be written again (a reprint); its marks are
+ * those of the last write. A mark that cannot be encoded fails the call
+ * (check the texts first: they come from the caller, not the records). */
+PrStatus PrComposer_writePiecesPdf(PrComposer *composer, PrPdfWriter *writer,
+                                   const PrPieceSet *pieces, PrError *error);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,8 +12,10 @@ from pathlib import Path
 from . import _native, locales
 from .errors import FontError, TemplateError
 from .images import load_image
-from .template import (PAGE_CONDITIONS, PAGE_FIELDS, FlowImage, FlowItem, Frame, ImageElement, Line,
-                       OnPages, PageBreak, Rect, Spacer, Table, Template, TextBlock, all_runs)
+from .template import (DATAMATRIX_SHAPES, PAGE_CONDITIONS, PAGE_FIELDS, QR_LEVELS, Barcode, FlowImage,
+                       FlowItem, Frame, ImageElement, Line, OnPages, PageBreak, Rect, Spacer, Table,
+                       Template, TextBlock, all_runs, gs1_raw_runs)
+from .units import BLACK
 
 _ALIGN = {"left": 0, "right": 1, "center": 2, "justify": 3}
 _OVERFLOW = {"error": 0, "shrink": 1, "truncate": 2}
@@ -24,6 +26,8 @@ _ABSOLUTE, _FLOW, _CELL = -1, -2, -3
 _VALUE, _LIST, _PAGE, _PAGES = 0, 1, 2, 3
 # Flow item kinds (PrFlowKind).
 _FLOW_BLOCK, _FLOW_TABLE, _FLOW_SPACE, _FLOW_PAGE_BREAK, _FLOW_IMAGE = 1, 2, 3, 4, 5
+# Barcode symbologies (PrMarkKind).
+_BARCODE_KIND = {"datamatrix": 2, "qr": 3, "code128": 4, "gs1-128": 5}
 
 
 @dataclass
@@ -182,6 +186,19 @@ def compile_template(template: Template) -> CompiledPlan:
         add_runs(index, block.runs, block.style)
         return index
 
+    def add_barcode(code: Barcode) -> None:
+        """The data is a cell block (never drawn): its runs' style is not used."""
+        runs = gs1_raw_runs(code.runs) if code.symbology == "gs1-128" else code.runs
+        data = plan.add_block(frame=_CELL, wrap=False)
+        add_runs(data, runs, next(iter(template.styles)))
+        option = 0
+        if code.symbology == "qr":
+            option = QR_LEVELS.index(code.level or "M")
+        elif code.symbology == "datamatrix":
+            option = DATAMATRIX_SHAPES.index(code.shape or "square")
+        plan.add_barcode(_BARCODE_KIND[code.symbology], data, code.x_pt, code.y_pt, code.module_pt,
+                         height_pt=code.height_pt or 0.0, option=option, color=BLACK)
+
     def add_elements(elements) -> None:
         for element in elements:
             if isinstance(element, OnPages):
@@ -203,6 +220,8 @@ def compile_template(template: Template) -> CompiledPlan:
             elif isinstance(element, ImageElement):
                 plan.place_image(image_index[element.image], element.x_pt, element.y_pt,
                                  element.width_pt, element.height_pt)
+            elif isinstance(element, Barcode):
+                add_barcode(element)
             else:
                 raise TemplateError(f"unknown element {type(element).__name__}")
 

@@ -31,3 +31,7 @@ class ReconciliationError(PressrunError):
 
 class NativeError(PressrunError):
     """A failure reported by the native core with no more specific kind."""
+
+
+class ProfileError(PressrunError):
+    """A production profile (printer, stocks, envelopes, inserter, streams) that cannot be used."""

@@ -188,7 +188,34 @@ class Frame:
         object.__setattr__(self, "flow", tuple(self.flow))
 
 
-Element = Union[TextBlock, Line, Rect, ImageElement, Frame]
+BARCODE_SYMBOLOGIES = ("qr", "datamatrix", "code128", "gs1-128")
+QR_LEVELS = ("L", "M", "Q", "H")
+DATAMATRIX_SHAPES = ("square", "rectangle", "any")
+
+
+@dataclass(frozen=True)
+class Barcode:
+    """A barcode whose data is literal text and record fields, formatted like
+    a text element's runs; (x, y) is its top-left corner, without the quiet
+    zone (keep that clear). module_pt: a 2D symbol's module side, a 1D
+    symbol's narrow bar; height_pt: a 1D symbol's bar height (required for
+    code128 and gs1-128 only); level: QR only (None: M); shape: DataMatrix
+    only (None: square). gs1-128 data in the human-readable form
+    "(01)...(10)..." is made raw by gs1_raw_runs."""
+    symbology: str
+    runs: tuple[Run, ...]
+    x_pt: float
+    y_pt: float
+    module_pt: float
+    height_pt: float | None = None
+    level: str | None = None
+    shape: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "runs", tuple(self.runs))
+
+
+Element = Union[TextBlock, Line, Rect, ImageElement, Frame, Barcode]
 
 MASTERS = ("first", "next", "back")
 PAGE_FIELDS = ("page", "pages")  # {page} and {pages}: the page's number, the document's count
@@ -409,6 +436,54 @@ def parse_runs(text: str, style: str | None = None) -> tuple[Run, ...]:
     return tuple(runs)
 
 
+# --------------------------------------------------------------------------- GS1
+
+GS = "\x1d"  # ASCII group separator: ends a variable-length GS1 element string (FNC1 in the symbol)
+# The GS1 General Specifications' "predefined length" table (figure 5.10.1-2):
+# element strings whose AI starts with these two digits have a fixed length
+# and need no separator. Every other AI is variable-length.
+GS1_FIXED_LENGTH_PREFIXES = frozenset(
+    ("00", "01", "02", "03", "04", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20",
+     "31", "32", "33", "34", "35", "36", "41"))
+_GS1_AI = re.compile(r"\((\d{2,4})\)")
+
+
+def gs1_raw_runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """GS1 data in the human-readable form, "(01)09312345678907(10){batch}",
+    as the symbol's raw data: each AI's digits then its data, and a GS after
+    the data of a variable-length AI unless it is the last element string.
+    AIs in parentheses are literal text of the template (a field's value is
+    data, whatever it holds). Data that does not start with "(" is taken as
+    raw already (write GS as "\\x1d" in a double-quoted YAML string).
+    ValueError for a "(" or ")" in the literal text that is not an AI."""
+    if not runs or runs[0].text is None or not runs[0].text.startswith("("):
+        return tuple(runs)
+    out: list[Run] = []
+    variable = False  # whether the element string being written is variable-length
+    for run in runs:
+        if run.text is None:
+            out.append(run)
+            continue
+        text, pos, pieces = run.text, 0, []
+        for match in _GS1_AI.finditer(text):
+            pieces.append(text[pos:match.start()])
+            if variable:
+                pieces.append(GS)
+            ai = match.group(1)
+            pieces.append(ai)
+            variable = ai[:2] not in GS1_FIXED_LENGTH_PREFIXES
+            pos = match.end()
+        pieces.append(text[pos:])
+        literal = "".join(pieces)
+        stray = next((c for c in literal if c in "()"), None)
+        if stray is not None:
+            raise ValueError(f"GS1 data in the form '(01)09312345678907(10)ABC': {stray!r} in "
+                             f"{run.text!r} is not part of an AI of 2 to 4 digits in parentheses")
+        if literal:
+            out.append(dataclasses.replace(run, text=literal))
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------- checks
 
 def _prepare(t: Template) -> None:
@@ -451,6 +526,7 @@ def _prepare(t: Template) -> None:
     setattr_("flow", tuple(_prepared_flow_item(("flow", i), item, t, image_sizes, frame_width)
                            for i, item in enumerate(t.flow)))
     _check_flow(t)
+    _check_barcode_fields(t)
     setattr_("fields", MappingProxyType(_all_fields(t.fields, all_runs(t))))
 
 
@@ -814,7 +890,7 @@ def _checked_element(path: KeyPath, element: Any, t: Template, image_sizes: dict
                                             f"{_did_you_mean(element.pages, PAGE_CONDITIONS)}")
         if isinstance(element.element, (OnPages, Frame)):
             raise _error(path + ("pages",), "a page condition applies to a text, paragraph, "
-                                            "line, rect or image")
+                                            "line, rect, image or barcode")
         return dataclasses.replace(element, element=_checked_element(path, element.element, t,
                                                                      image_sizes))
     if isinstance(element, TextBlock):
@@ -841,6 +917,8 @@ def _checked_element(path: KeyPath, element: Any, t: Template, image_sizes: dict
     elif isinstance(element, ImageElement):
         element = _sized_image(path, element, t, image_sizes)
         _check_inside(path + ("at",), t.page, element.x_pt, element.y_pt, element.width_pt, element.height_pt)
+    elif isinstance(element, Barcode):
+        _check_barcode(path, element, t)
     elif isinstance(element, Frame):
         frame_path = path + ("frame",)
         _positive(frame_path + ("box",), "width", element.width_pt)
@@ -856,6 +934,70 @@ def _checked_element(path: KeyPath, element: Any, t: Template, image_sizes: dict
     else:
         raise _error(path, f"unknown element {type(element).__name__}")
     return element
+
+
+def _check_barcode(path: KeyPath, code: Barcode, t: Template) -> None:
+    kind = code.symbology
+    if kind not in BARCODE_SYMBOLOGIES:
+        raise _error(path + ("barcode",), f"unknown symbology {_shown(kind)}"
+                                          f"{_did_you_mean(kind, BARCODE_SYMBOLOGIES)}")
+    if not code.runs:
+        raise _error(path + ("data",), "the data is empty")
+    for run in code.runs:
+        if not isinstance(run, Run) or (run.text is None) == (run.field is None):
+            raise _error(path + ("data",), f"a run needs exactly one of text and field, got {run!r}")
+        if run.field in PAGE_FIELDS:
+            raise _error(path + ("data",), f"{{{run.field}}} cannot be barcode data: a barcode "
+                                           "reads fields of the record")
+    raw = _parsed(gs1_raw_runs, code.runs, path + ("data",)) if kind == "gs1-128" else code.runs
+    for run in raw:
+        # Barcode data is read as text (native/inline_collect.c), which allows
+        # GS (the GS1 separator) in barcode data and no other control character.
+        bad = next((c for c in run.text or ""
+                    if c != GS and c != "\n" and (c < " " or "\x7f" <= c < "\xa0")), None)
+        if bad is not None:
+            raise _error(path + ("data",), f"control character U+{ord(bad):04X} cannot be barcode "
+                                           "data (GS, U+001D, is the one allowed: the GS1 separator)")
+    _positive(path + ("module",), "module", code.module_pt)
+    if kind in ("code128", "gs1-128"):
+        if code.height_pt is None:
+            raise _error(path, f"missing required key 'height' (the bar height of a {kind} symbol)")
+        _positive(path + ("height",), "height", code.height_pt)
+    elif code.height_pt is not None:
+        raise _error(path + ("height",), f"applies to code128 and gs1-128 only: a {kind} symbol's "
+                                         "size follows from its module and its data")
+    for name, applies_to, choices in (("level", "qr", QR_LEVELS), ("shape", "datamatrix", DATAMATRIX_SHAPES)):
+        value = getattr(code, name)
+        if value is None:
+            continue
+        if kind != applies_to:
+            raise _error(path + (name,), f"applies to {applies_to} only, not {kind}")
+        if value not in choices:
+            raise _error(path + (name,), f"unknown {applies_to} {name} {_shown(value)}; expected one "
+                                         f"of: {', '.join(choices)}")
+    _check_inside(path + ("at",), t.page, code.x_pt, code.y_pt)
+
+
+def _check_barcode_fields(t: Template) -> None:
+    """A barcode is drawn once per page from the record's fields: not from a
+    table's list, nor from its rows' fields."""
+    tables = {item.content.rows for item in t.flow if isinstance(item.content, Table)}
+    placed = [(("elements", i), e) for i, e in enumerate(t.elements)]
+    placed += [(("pages", role, "elements", i), e) for role, master in t.masters.items()
+               for i, e in enumerate(master.elements)]
+    for path, element in placed:
+        if isinstance(element, OnPages):
+            element = element.element
+        if not isinstance(element, Barcode):
+            continue
+        for run in element.runs:
+            if run.field is None:
+                continue
+            rows, _, child = run.field.partition(".")
+            if run.field in tables or (child and rows in tables):
+                raise _error(path + ("data",), f"'{run.field}' is a table field (the list "
+                                               f"'{rows}' or its items): barcode data reads "
+                                               "fields of the record only")
 
 
 def _sized_image(path: KeyPath, element: ImageElement, t: Template, image_sizes: dict) -> ImageElement:
@@ -932,6 +1074,7 @@ _ELEMENT_KEYS = {
     "line": ("line",),
     "rect": ("rect",),
     "frame": ("frame",),
+    "barcode": ("barcode", "data", "at", "module", "height", "level", "shape"),
 }
 _FLOW_KEYS = {"text": ("text",) + _BLOCK_KEYS,
               "paragraph": ("paragraph", "skip_empty_lines") + _BLOCK_KEYS}
@@ -1403,6 +1546,8 @@ def _element_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]) -
     data = _mapping(value, path, _ELEMENT_KEYS[kind])
     if kind in ("text", "paragraph"):
         return _block_from_data(path, data, kind, default_style, styles, in_flow=False)
+    if kind == "barcode":
+        return _barcode_from_data(path, data)
     if kind == "image":
         if "at" not in data:
             raise _error(path, "missing required key 'at'")
@@ -1444,6 +1589,21 @@ def _element_from_data(path: KeyPath, value: Any, styles: Mapping[str, Style]) -
         item_data = _mapping(item, item_path, _FLOW_KEYS[item_kind])
         flow.append(_block_from_data(item_path, item_data, item_kind, frame_style, styles, in_flow=True))
     return Frame(x, y, w, h, tuple(flow))
+
+
+def _barcode_from_data(path: KeyPath, data: dict) -> Barcode:
+    for key in ("data", "at", "module"):
+        if key not in data:
+            raise _error(path, f"missing required key '{key}'")
+    data_text = _text(data["data"], path + ("data",))
+    runs = _parsed(parse_runs, data_text, path + ("data",))
+    x, y = _point(data["at"], path + ("at",))
+    optional = {k: _text(data[k], path + (k,)) for k in ("level", "shape") if k in data}
+    return Barcode(
+        symbology=_text(data["barcode"], path + ("barcode",)), runs=runs, x_pt=x, y_pt=y,
+        module_pt=_length(data["module"], path + ("module",)),
+        height_pt=_length(data["height"], path + ("height",)) if "height" in data else None,
+        **optional)
 
 
 def _block_from_data(path: KeyPath, data: dict, kind: str, default_style: str,

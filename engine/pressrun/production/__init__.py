@@ -1,0 +1,1 @@
+"""Mail production: profiles, inserter marks, grouping, routing, manifests, reprints."""

@@ -1,0 +1,695 @@
+"""The production job: records in, mail pieces out, every record accounted for.
+
+    read all records -> rules and the profile's conditions -> suppressed,
+    failed and bad postal data to their reports -> householding and presort
+    into pieces -> per chunk of pieces: compose (pages held in the core) ->
+    sheets, stocks, streams -> marks -> write each piece into its stream's
+    current print file -> manifest, JDF tickets, job report -> reconcile.
+
+The whole input is read first: householding and presort need every record
+before the first piece can be placed. Pieces are composed a chunk at a time,
+so memory is the data plus one chunk of held pages.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .. import _native
+from ..compile import compile_template
+from ..errors import DataError, ReconciliationError
+from ..fontsubset import subset_cff
+from ..job import _COMPRESSION, _deflate_threads, _field_columns, _keys
+from ..reports import ExceptionReport, RecordException
+from ..rules import RuleSet, load_rules
+from ..sources import open_source
+from ..template import Template, load_template
+from . import marks as marks_
+from .grouping import mail_trays, plan_pieces
+from .jdf import Media, sheet_runs, write_jdf
+from .jobreport import write_job_report
+from .manifest import MANIFEST_SCHEMA, SUPPRESSED_SCHEMA, ManifestWriter, read_manifest
+from .profile import Profile, load_profile
+from .reconcile import Reconciliation, check_or_raise
+from .sheets import choose_streams, lay_out_sheets
+
+_RULE_ROWS = 65536
+PIECE_ID_DIGITS = 8
+
+
+@dataclass
+class ProductionResult:
+    job_id: str
+    job_dir: Path
+    summary: dict
+    reconciliation: Optional[Reconciliation]
+
+    @property
+    def files(self) -> list[Path]:
+        return [self.job_dir / f["name"] for s in self.summary["streams"] for f in s["files"]]
+
+
+@dataclass
+class _PrintFile:
+    """One print file of a stream: its writer and what went into it."""
+    stream: str
+    name: str
+    path: Path
+    writer: object
+    sink: object
+    pieces: int = 0
+    pages: int = 0
+    sheet_stocks: list = field(default_factory=list)   # arrays of stock indices per sheet
+    sheet_pps: list = field(default_factory=list)      # arrays of pages per sheet
+
+
+class _Classified:
+    """Per record: which streams it may go to, feed bits, divert, and the
+    values of the profile's conditions (bool numpy arrays, null = false)."""
+
+    def __init__(self, n: int, profile: Profile):
+        self.conditions = {name: np.zeros(n, bool) for name in profile.conditions}
+        self.failed = np.zeros(n, bool)
+
+
+def produce(source, template: "str | os.PathLike | Template", profile: "str | os.PathLike | Profile",
+            out_dir: "str | os.PathLike", *, rules=None, job_id: Optional[str] = None,
+            key_fields: Sequence[str] = (), threads: Optional[int] = None, chunk_pieces: int = 256,
+            compression: str = "fast", reprint: Optional["ReprintSelection"] = None,
+            verify: bool = True) -> ProductionResult:
+    """Composes `source` into mail pieces per the production profile, writing
+    into out_dir the print files (PDF + JDF per file), manifest.parquet/.csv,
+    exceptions.parquet/.csv, suppressed.parquet, report.json/.html.
+
+    verify: re-read what was written (pikepdf page counts, sha256, JDF) and
+    fail the job unless it reconciles. reprint: the pieces to recreate (see
+    pressrun.production.reprint)."""
+    started = time.perf_counter()
+    template = template if isinstance(template, Template) else load_template(template)
+    profile = profile if isinstance(profile, Profile) else load_profile(profile)
+    job_rules = rules if isinstance(rules, RuleSet) or rules is None else load_rules(rules)
+    job_id = str(job_id if job_id is not None else profile.job_id)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    compiled = compile_template(template)
+
+    table = open_source(source).read_all()
+    if reprint is not None:
+        table = table.take(pa.array(reprint.records, pa.int64()))
+    table = table.combine_chunks()
+    n = table.num_rows
+    record_numbers = reprint.records if reprint is not None else np.arange(n, dtype=np.int64)
+    keys = _keys(table.to_batches()[0], key_fields) if n and key_fields else pa.array([""] * n, pa.string())
+    for name in key_fields:
+        if name not in table.column_names:
+            raise DataError(f"key field '{name}' is not a column of the data")
+
+    exceptions = ExceptionReport(out_dir / "exceptions.parquet", out_dir / "exceptions.csv")
+    def exception(row: int, field_name: str, reason: str) -> None:
+        exceptions.add(RecordException(int(record_numbers[row]), keys[row].as_py(), field_name, reason))
+
+    state = _classify(table, profile, job_rules, exception)
+    streams = profile.streams
+    candidates = np.zeros((n, len(streams)), bool)
+    for s, stream in enumerate(streams):
+        candidates[:, s] = state.conditions[stream.when] if stream.when else True
+    # A record that meets a stream's condition goes only to streams with conditions it meets.
+    conditional = np.array([s.when is not None for s in streams])
+    meets_conditional = (candidates & conditional).any(axis=1)
+    candidates[meets_conditional[:, None] & ~conditional[None, :]] = False
+    first_stream = np.argmax(candidates, axis=1)
+    printed_stream = np.array([s.print for s in streams])
+    suppressed = ~state.failed & ~printed_stream[first_stream]
+    _write_suppressed(out_dir / "suppressed.parquet", profile, record_numbers, keys, suppressed,
+                      first_stream)
+    if profile.postal is not None:
+        for bad, field_name, reason in marks_.postal_problems(profile.postal, table):
+            for row in np.flatnonzero(bad & ~state.failed & ~suppressed):
+                exception(int(row), field_name, f"postal barcode: {reason}")
+                state.failed[row] = True
+    exceptions.flush()
+
+    printable = np.flatnonzero(~state.failed & ~suppressed)
+    pieces = _plan(profile, table, printable)
+    record_rows = printable[pieces.order]          # table rows in print order
+    piece_starts = pieces.piece_starts
+    piece_count = pieces.pieces
+    first_rows = record_rows[piece_starts[:-1]]
+    piece_numbers = np.arange(1, piece_count + 1, dtype=np.int64)
+    if reprint is not None:
+        piece_numbers = reprint.piece_numbers_for(record_numbers[first_rows])
+
+    writer_args = dict(compression=_COMPRESSION[compression], threads=_deflate_threads(threads))
+    composer = _native.Composer(compiled.plan)
+    field_columns = _field_columns(compiled, _composed_schema(table.schema, job_rules))
+    job = _Job(profile=profile, compiled=compiled, composer=composer, out_dir=out_dir, job_id=job_id,
+               file_prefix=f"reprint-{job_id}-" if reprint is not None else "", writer_args=writer_args,
+               reprint=reprint)
+    manifest_parts = []
+    per_record = _PerRecord(profile, table, state, record_numbers, keys)
+    for c0 in range(0, piece_count, chunk_pieces):
+        chunk = np.arange(c0, min(c0 + chunk_pieces, piece_count))
+        part = job.compose_chunk(
+            chunk=chunk, piece_starts=piece_starts, record_rows=record_rows, table=table,
+            job_rules=job_rules, field_columns=field_columns, candidates=candidates,
+            piece_numbers=piece_numbers, per_record=per_record, exception=exception)
+        exceptions.flush()
+        if part is not None:
+            manifest_parts.append(part)
+    job.finish_files()
+    exceptions.close()
+
+    manifest = pa.concat_tables(manifest_parts) if manifest_parts else MANIFEST_SCHEMA.empty_table()
+    manifest, trays = _with_mail_trays(manifest, profile)
+    with ManifestWriter(out_dir / "manifest.parquet", out_dir / "manifest.csv") as writer:
+        writer.add(manifest)
+    job.write_tickets(manifest)
+    summary = _summary(job, profile, template, manifest, n, int(suppressed.sum()), len(exceptions),
+                       first_stream, suppressed, trays, time.perf_counter() - started, reprint)
+    if summary["records_in"] != summary["records_in_pieces"] + summary["suppressed"] + summary["exceptions"]:
+        summary["reconciled"] = False
+    write_job_report(out_dir / "report.json", out_dir / "report.html", summary)
+    if not summary["reconciled"]:
+        raise ReconciliationError(f"job {job_id}: {n} records in, {summary['records_in_pieces']} in "
+                                  f"pieces + {summary['suppressed']} suppressed + "
+                                  f"{summary['exceptions']} exceptions")
+    reconciliation = check_or_raise(out_dir) if verify else None
+    return ProductionResult(job_id=job_id, job_dir=out_dir, summary=summary, reconciliation=reconciliation)
+
+
+@dataclass
+class ReprintSelection:
+    """Pieces of an earlier job to recreate: their records (input positions,
+    in the original print order) and, per piece, its original number and
+    sequence, so content and marks come out identical."""
+    records: np.ndarray               # int64 input record numbers
+    piece_of_first_record: dict       # record number -> piece number
+    sequence_of_piece: dict           # piece number -> inserter sequence of its first sheet
+    original_job_id: str
+
+    def piece_numbers_for(self, first_records: np.ndarray) -> np.ndarray:
+        return np.array([self.piece_of_first_record[int(r)] for r in first_records], dtype=np.int64)
+
+
+def _composed_schema(schema: pa.Schema, job_rules: Optional[RuleSet]) -> pa.Schema:
+    if job_rules is None:
+        return schema
+    program = job_rules.compile(schema)
+    return pa.schema(list(schema) + [pa.field(r.name, r.type) for r in program.rules])
+
+
+def _classify(table: pa.Table, profile: Profile, job_rules: Optional[RuleSet], exception) -> _Classified:
+    """Evaluates the job's rules and the profile's conditions over all records;
+    a record a rule fails for goes to the exception report."""
+    state = _Classified(table.num_rows, profile)
+    condition_rules = profile.condition_rules()
+    rules = list(job_rules.rules if job_rules is not None else []) + \
+        list(condition_rules.rules if condition_rules is not None else [])
+    if not rules:
+        return state
+    rule_set = RuleSet(rules, source=job_rules.source if job_rules is not None else profile.source)
+    for start in range(0, table.num_rows, _RULE_ROWS):
+        batch = table.slice(start, _RULE_ROWS).combine_chunks().to_batches()
+        if not batch:
+            continue
+        result = rule_set.evaluate(batch[0])
+        for name in state.conditions:
+            values = pc.fill_null(result.batch.column(name), False).to_numpy(zero_copy_only=False)
+            state.conditions[name][start:start + len(values)] = values
+        for row, rule_name, reason in result.errors:
+            if not state.failed[start + row]:
+                shown = rule_name if not rule_name.startswith("_profile_") else "profile condition"
+                exception(start + row, rule_name if shown == rule_name else "",
+                          f"rule '{shown}': {reason}")
+            state.failed[start + row] = True
+    return state
+
+
+def _plan(profile: Profile, table: pa.Table, printable: np.ndarray):
+    household, presort = profile.householding, profile.presort
+    columns = set()
+    if household:
+        columns.update(household.address, household.key)
+    if presort:
+        columns.update(presort.sort_key)
+    missing = sorted(c for c in columns if c not in table.column_names)
+    if missing:
+        raise DataError(f"the profile groups or sorts by {', '.join(missing)}, which the data does not "
+                        f"have (columns: {', '.join(table.column_names)})")
+    projection = table.select(sorted(columns)).take(pa.array(printable, pa.int64()))
+    return plan_pieces(projection, household_key=household.key if household else (),
+                       address_fields=household.address if household else (),
+                       sort_key=presort.sort_key if presort else (),
+                       max_documents=household.max_documents if household else 0)
+
+
+class _PerRecord:
+    """What pieces take from their records: feed bits, divert, duplex, insert
+    and stock conditions, postal payload, postcode and country."""
+
+    def __init__(self, profile: Profile, table: pa.Table, state: _Classified, record_numbers, keys):
+        n = table.num_rows
+        self.record_numbers, self.keys = record_numbers, keys
+        self.conditions = state.conditions
+        self.feeds = np.zeros(n, np.int64)
+        self.divert = np.zeros(n, bool)
+        if profile.inserter is not None:
+            for station, condition in profile.inserter.feeds.items():
+                self.feeds |= state.conditions[condition].astype(np.int64) << (station - 1)
+            if profile.inserter.divert is not None:
+                self.divert = state.conditions[profile.inserter.divert]
+        self.postal = (marks_.postal_payloads(profile.postal, table)
+                       if profile.postal is not None else None)
+        self.postcode = self._text(table, "postcode")
+        self.country = self._text(table, "country")
+
+    @staticmethod
+    def _text(table: pa.Table, name: str) -> pa.Array:
+        if name not in table.column_names:
+            return pa.array([""] * table.num_rows, pa.string())
+        return pc.fill_null(pc.cast(table.column(name), pa.string()), "").combine_chunks()
+
+
+@dataclass
+class _Job:
+    profile: Profile
+    compiled: object
+    composer: object
+    out_dir: Path
+    job_id: str
+    file_prefix: str
+    writer_args: dict
+    reprint: Optional[ReprintSelection]
+    files: dict = field(default_factory=dict)          # stream -> current _PrintFile
+    closed: list = field(default_factory=list)         # finished _PrintFile, in order
+    file_numbers: Counter = field(default_factory=Counter)
+    sequence: Counter = field(default_factory=Counter)  # stream -> inserter sequence counter
+
+    def compose_chunk(self, *, chunk, piece_starts, record_rows, table, job_rules, field_columns,
+                      candidates, piece_numbers, per_record, exception) -> Optional[pa.Table]:
+        profile = self.profile
+        counts = piece_starts[chunk + 1] - piece_starts[chunk]
+        positions = np.repeat(piece_starts[chunk], counts) + _ranks(counts)
+        rows = record_rows[positions]
+        doc_piece = np.repeat(np.arange(len(chunk)), counts)
+        batch = table.take(pa.array(rows, pa.int64())).combine_chunks().to_batches()[0]
+        if job_rules is not None:
+            batch = job_rules.evaluate(batch).batch   # the same records passed them in _classify
+        first_held, page_counts, errors = self.composer.layout_batch(*batch.__arrow_c_array__(),
+                                                                    field_columns)
+        for row, field_index, message in errors:
+            name = self.compiled.field_names[field_index] if field_index >= 0 else ""
+            exception(int(rows[row]), name, message)
+        ok = page_counts > 0
+        # Pieces whose every document failed are gone; the rest keep their numbers.
+        alive = np.bincount(doc_piece[ok], minlength=len(chunk)) > 0
+        if not alive.any():
+            return None
+        local = np.cumsum(alive) - 1
+        rows, doc_piece, first_held, page_counts = rows[ok], local[doc_piece[ok]], first_held[ok], page_counts[ok]
+        chunk = chunk[alive]
+        first_rows = rows[np.searchsorted(doc_piece, np.arange(len(chunk)))]
+        sheets = self._sheets(doc_piece, first_held, page_counts, first_rows, per_record)
+        stream = choose_streams(profile, candidates[first_rows], sheets.sheets, sheets.weight_g)
+        if (stream < 0).any():
+            for p in np.flatnonzero(stream < 0):
+                reason = (f"the mail piece needs {int(sheets.sheets[p])} sheets, "
+                          f"{sheets.weight_g[p]:.1f} g of paper: no stream of the profile takes it")
+                for row in rows[doc_piece == p]:
+                    exception(int(row), "", reason)
+            keep = stream >= 0
+            if not keep.any():
+                return None
+            remap = np.cumsum(keep) - 1
+            docs = keep[doc_piece]
+            rows, doc_piece, first_held, page_counts = rows[docs], remap[doc_piece[docs]], first_held[docs], page_counts[docs]
+            chunk, first_rows, stream = chunk[keep], first_rows[keep], stream[keep]
+            sheets = self._sheets(doc_piece, first_held, page_counts, first_rows, per_record)
+        return self._write(chunk=chunk, rows=rows, doc_piece=doc_piece, first_rows=first_rows,
+                           stream=stream, sheets=sheets, piece_numbers=piece_numbers[chunk],
+                           per_record=per_record)
+
+    def _sheets(self, doc_piece, first_held, page_counts, first_rows, per_record):
+        profile = self.profile
+        duplex = (per_record.conditions[profile.duplex_when][first_rows] if profile.duplex_when
+                  else np.full(len(first_rows), profile.duplex))
+        inserts = np.zeros((len(first_rows), len(profile.inserts)), bool)
+        for i, rule in enumerate(profile.inserts):
+            inserts[:, i] = per_record.conditions[rule.when][first_rows]
+        stock_when = {r.when: per_record.conditions[r.when][first_rows]
+                      for r in profile.stock_rules if r.when}
+        return lay_out_sheets(profile, doc_piece=doc_piece, doc_first=first_held,
+                              doc_pages=page_counts.astype(np.int64), piece_count=len(first_rows),
+                              duplex=duplex, inserts=inserts, stock_when=stock_when)
+
+    def _write(self, *, chunk, rows, doc_piece, first_rows, stream, sheets, piece_numbers,
+               per_record) -> pa.Table:
+        profile = self.profile
+        piece_count = len(chunk)
+        sheet_counts = sheets.sheets
+        sheet_stream = stream[sheets.sheet_piece]
+        # Inserter sequence: counted per stream, in print order.
+        sequence = np.zeros(len(sheets.sheet_piece), np.int64)
+        piece_sequence = np.zeros(piece_count, np.int64)
+        per_sheet = profile.inserter is None or getattr(profile.inserter.scheme, "sequence_per", "sheet") == "sheet"
+        for s in np.unique(stream):
+            name = profile.streams[s].name
+            in_stream = np.flatnonzero(stream == s)
+            if self.reprint is not None:
+                starts = np.array([self.reprint.sequence_of_piece[int(k)] for k in piece_numbers[in_stream]])
+            else:
+                units = sheet_counts[in_stream] if per_sheet else np.ones(len(in_stream), np.int64)
+                starts = self.sequence[name] + np.cumsum(units) - units
+                self.sequence[name] += int(units.sum())
+            piece_sequence[in_stream] = starts
+        sequence = piece_sequence[sheets.sheet_piece] + ((sheets.sheet_number - 1) if per_sheet else 0)
+        feeds = np.bitwise_or.reduceat(per_record.feeds[rows], np.searchsorted(doc_piece, np.arange(piece_count)))
+        divert = np.logical_or.reduceat(per_record.divert[rows], np.searchsorted(doc_piece, np.arange(piece_count)))
+        parts, payloads = [], [[] for _ in range(piece_count)]
+        sheet_payloads: list[str] = []
+        if profile.inserter is not None:
+            inserter, sheet_payloads = marks_.inserter_marks(
+                profile.inserter.scheme, job_id=self.reprint.original_job_id if self.reprint else self.job_id,
+                sheet_front=sheets.sheet_front, piece_number=piece_numbers[sheets.sheet_piece],
+                sheet_number=sheets.sheet_number, sheets=sheet_counts[sheets.sheet_piece],
+                sequence=sequence, feeds=feeds[sheets.sheet_piece], divert=divert[sheets.sheet_piece])
+            parts.append(inserter)
+        postal_texts = [""] * piece_count
+        if profile.postal is not None:
+            postal_texts = per_record.postal.take(pa.array(first_rows, pa.int64())).to_pylist()
+            parts.append(marks_.postal_marks(profile.postal, sheets.piece_page_starts[:-1], postal_texts))
+        all_marks = marks_.concat(parts)
+        # Each stream's pieces into its current file, a new file at the limits.
+        files = np.empty(piece_count, object)
+        first_page = np.zeros(piece_count, np.int64)
+        page_counts = sheets.page_counts
+        for s in np.unique(stream):
+            in_stream = np.flatnonzero(stream == s)
+            start = 0
+            while start < len(in_stream):
+                print_file = self._file(profile.streams[s].name, in_stream[start:], page_counts)
+                take = self._room(print_file, page_counts[in_stream[start:]])
+                group = in_stream[start:start + take]
+                base = print_file.pages
+                first_page[group] = base + 1 + np.cumsum(page_counts[group]) - page_counts[group]
+                files[group] = print_file.name
+                self._write_group(print_file, group, sheets, all_marks)
+                start += take
+        return self._manifest(chunk=chunk, rows=rows, doc_piece=doc_piece, stream=stream, sheets=sheets,
+                              piece_numbers=piece_numbers, files=files, first_page=first_page,
+                              piece_sequence=piece_sequence, feeds=feeds, divert=divert,
+                              sheet_payloads=sheet_payloads, postal_texts=postal_texts,
+                              first_rows=first_rows, per_record=per_record)
+
+    def _room(self, print_file: _PrintFile, pages: np.ndarray) -> int:
+        """How many of these pieces still go into the file; an empty file takes
+        at least one, however big, so that every piece has a file."""
+        limit = len(pages)
+        if self.profile.max_pieces_per_file:
+            limit = min(limit, self.profile.max_pieces_per_file - print_file.pieces)
+        if self.profile.max_pages_per_file:
+            room = self.profile.max_pages_per_file - print_file.pages
+            limit = min(limit, int(np.searchsorted(np.cumsum(pages), room, side="right")))
+        if limit <= 0 and print_file.pieces == 0:
+            return 1
+        return max(limit, 0)
+
+    def _file(self, stream: str, pending: np.ndarray, page_counts: np.ndarray) -> _PrintFile:
+        current = self.files.get(stream)
+        if current is not None and self._room(current, page_counts[pending]) == 0:
+            self._close(current)
+            current = None
+        if current is None:
+            self.file_numbers[stream] += 1
+            name = f"{self.file_prefix}{stream}-{self.file_numbers[stream]:03d}.pdf"
+            path = self.out_dir / name
+            writer = _native.PdfWriter(self.compiled.plan, self.writer_args["compression"],
+                                       title=f"{self.job_id} {stream}", producer="pressrun",
+                                       deflate_threads=self.writer_args["threads"])
+            current = _PrintFile(stream=stream, name=name, path=path, writer=writer,
+                                 sink=open(path.with_name(name + ".partial"), "wb", buffering=1 << 20))
+            self.files[stream] = current
+        return current
+
+    def _write_group(self, print_file: _PrintFile, group: np.ndarray, sheets, all_marks) -> None:
+        starts, ends = sheets.piece_page_starts[group], sheets.piece_page_starts[group + 1]
+        lengths = ends - starts
+        old_pages = np.repeat(starts, lengths) + _ranks(lengths)
+        page_map = np.full(len(sheets.pages), -1, np.int64)
+        page_map[old_pages] = np.arange(len(old_pages))
+        selected = marks_.select(all_marks, page_map)
+        texts, offsets = marks_.text_buffer(selected.texts)
+        piece_starts = np.zeros(len(group) + 1, np.uint64)
+        np.cumsum(lengths, out=piece_starts[1:])
+        self.composer.write_pieces(print_file.writer, sheets.pages[old_pages], piece_starts,
+                                   selected.kinds, selected.options, selected.geometry,
+                                   selected.pages.astype(np.uint64), texts, offsets)
+        print_file.writer.write_output(print_file.sink)
+        print_file.pieces += len(group)
+        print_file.pages += int(lengths.sum())
+        in_group = np.zeros(len(sheets.pages_per_sheet), bool)
+        in_group[group] = True
+        sheet_mask = in_group[sheets.sheet_piece]
+        print_file.sheet_stocks.append(sheets.sheet_stock[sheet_mask])
+        print_file.sheet_pps.append(sheets.pages_per_sheet[sheets.sheet_piece[sheet_mask]])
+
+    def _close(self, print_file: _PrintFile) -> None:
+        writer = print_file.writer
+        for plan_font in self.compiled.fonts:
+            if plan_font.is_cff:
+                used = writer.used_glyphs(plan_font.index, plan_font.glyph_count)
+                if used:
+                    writer.set_font_program(plan_font.index, subset_cff(plan_font.path, used), 3)
+        writer.finish()
+        writer.write_output(print_file.sink)
+        print_file.sink.close()
+        os.replace(print_file.path.with_name(print_file.name + ".partial"), print_file.path)
+        print_file.writer = None
+        self.closed.append(print_file)
+        del self.files[print_file.stream]
+
+    def finish_files(self) -> None:
+        for print_file in list(self.files.values()):
+            self._close(print_file)
+
+    def _manifest(self, *, chunk, rows, doc_piece, stream, sheets, piece_numbers, files, first_page,
+                  piece_sequence, feeds, divert, sheet_payloads, postal_texts, first_rows,
+                  per_record) -> pa.Table:
+        profile = self.profile
+        piece_count = len(chunk)
+        doc_offsets = pa.array(np.concatenate([[0], np.cumsum(np.bincount(doc_piece, minlength=piece_count))]),
+                               pa.int32())
+        sheet_offsets = pa.array(sheets.piece_sheet_starts, pa.int32())
+        stock_names = np.array(sheets.stock_names, object)
+        tray_names = np.array([profile.tray_of(s) for s in sheets.stock_names], object)
+        stations = 0
+        if profile.inserter is not None and profile.inserter.feeds:
+            stations = max(profile.inserter.feeds)
+        feed_text = ["".join("1" if f >> i & 1 else "0" for i in range(stations)) for f in feeds.tolist()]
+        streams = profile.streams
+        envelope = [streams[s].envelope for s in stream.tolist()]
+        weight = sheets.weight_g + np.array([profile.envelopes[e].weight_g for e in envelope])
+        symbology = profile.postal.symbology if profile.postal else ""
+        bars = [""] * piece_count
+        if profile.postal is not None:
+            from ..barcodes import encode  # the same encoder the core draws with
+            bars = [_postal_bars(symbology, text, encode) for text in postal_texts]
+        payload_values = pa.array(sheet_payloads if sheet_payloads else [""] * len(sheets.sheet_piece), pa.string())
+        columns = {
+            "piece_id": pa.array([f"{k:0{PIECE_ID_DIGITS}d}" for k in piece_numbers.tolist()], pa.string()),
+            "job_id": pa.array([self.job_id] * piece_count, pa.string()),
+            "record_ids": pa.ListArray.from_arrays(doc_offsets, pa.array(per_record.record_numbers[rows], pa.int64())),
+            "record_keys": pa.ListArray.from_arrays(doc_offsets, per_record.keys.take(pa.array(rows, pa.int64()))),
+            "stream": pa.array([streams[s].name for s in stream.tolist()], pa.string()),
+            "file": pa.array(files.tolist(), pa.string()),
+            "first_page": pa.array(first_page, pa.int64()),
+            "pages": pa.array(sheets.page_counts, pa.int32()),
+            "sheets": pa.array(sheets.sheets, pa.int32()),
+            "duplex": pa.array(sheets.pages_per_sheet == 2, pa.bool_()),
+            "envelope": pa.array(envelope, pa.string()),
+            "weight_g": pa.array(np.round(weight, 3), pa.float64()),
+            "stocks": pa.ListArray.from_arrays(sheet_offsets, pa.array(stock_names[sheets.sheet_stock].tolist(), pa.string())),
+            "trays": pa.ListArray.from_arrays(sheet_offsets, pa.array(tray_names[sheets.sheet_stock].tolist(), pa.string())),
+            "sequence": pa.array(piece_sequence, pa.int64()),
+            "feeds": pa.array(feed_text, pa.string()),
+            "divert": pa.array(divert, pa.bool_()),
+            "mark_payloads": pa.ListArray.from_arrays(sheet_offsets, payload_values),
+            "postal_symbology": pa.array([symbology] * piece_count, pa.string()),
+            "postal_payload": pa.array(postal_texts, pa.string()),
+            "postal_bars": pa.array(bars, pa.string()),
+            "postcode": per_record.postcode.take(pa.array(first_rows, pa.int64())),
+            "country": per_record.country.take(pa.array(first_rows, pa.int64())),
+            "mail_tray": pa.array(np.zeros(piece_count, np.int32), pa.int32()),
+        }
+        return pa.table(columns, schema=MANIFEST_SCHEMA)
+
+    def write_tickets(self, manifest: pa.Table) -> None:
+        """A JDF job ticket beside each print file: the media of every page range."""
+        profile = self.profile
+        media = [Media(name=s.name, width_pt=s.width_pt, height_pt=s.height_pt, weight_gsm=s.weight_gsm,
+                       preprinted=s.preprinted, media_type=s.media_type, colour=s.colour)
+                 for s in profile.stocks.values()]
+        stock_names = np.array(list(profile.stocks), object)
+        tray_names = np.array([profile.tray_of(s) for s in profile.stocks], object)
+        file_column = manifest.column("file").to_numpy(zero_copy_only=False) if manifest.num_rows else np.array([])
+        for print_file in self.closed:
+            stocks = np.concatenate(print_file.sheet_stocks) if print_file.sheet_stocks else np.zeros(0, np.int64)
+            pps = np.concatenate(print_file.sheet_pps) if print_file.sheet_pps else np.zeros(0, np.int64)
+            runs = sheet_runs(stock_names[stocks], tray_names[stocks], pps, pps == 2)
+            write_jdf(print_file.path.with_suffix(".jdf"), job_id=self.job_id,
+                      job_part=print_file.path.stem, pdf_name=print_file.name, media=media, runs=runs,
+                      pages=print_file.pages, pieces=int((file_column == print_file.name).sum()),
+                      description=f"{profile.name}: stream {print_file.stream}")
+
+
+def _postal_bars(symbology: str, text: str, encode) -> str:
+    parts = text.split("|")
+    if symbology == "auspost":
+        return encode("auspost", parts[1], fcc=parts[0], customer=parts[2] if len(parts) > 2 else "").bars
+    return encode("imb", parts[0], routing=parts[1] if len(parts) > 1 else "").bars
+
+
+def _ranks(counts: np.ndarray) -> np.ndarray:
+    total = int(counts.sum())
+    starts = np.cumsum(counts) - counts
+    return np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+
+
+def _write_suppressed(path: Path, profile: Profile, record_numbers, keys, suppressed, first_stream) -> None:
+    rows = np.flatnonzero(suppressed)
+    names = [profile.streams[s].name for s in first_stream[rows].tolist()]
+    reasons = [f"stream '{name}' is not printed" for name in names]
+    table = pa.table({"record": pa.array(record_numbers[rows], pa.int64()),
+                      "key": keys.take(pa.array(rows, pa.int64())),
+                      "stream": pa.array(names, pa.string()),
+                      "reason": pa.array(reasons, pa.string())}, schema=SUPPRESSED_SCHEMA)
+    pq.write_table(table, path)
+
+
+def _with_mail_trays(manifest: pa.Table, profile: Profile) -> tuple[pa.Table, list[dict]]:
+    """Presort tray/bag numbers per stream, in each stream's print order."""
+    if manifest.num_rows == 0:
+        return manifest, []
+    presort = profile.presort
+    trays = np.zeros(manifest.num_rows, np.int32)
+    stream = manifest.column("stream").to_numpy(zero_copy_only=False)
+    sort_values = manifest.column("postcode")
+    rows = []
+    for name in dict.fromkeys(stream.tolist()):
+        index = np.flatnonzero(stream == name)
+        values = sort_values.take(pa.array(index, pa.int64()))
+        numbers = mail_trays(values, break_digits=presort.break_digits if presort else 0,
+                             capacity=presort.tray_capacity if presort else 0)
+        trays[index] = numbers
+        ids = manifest.column("piece_id").take(pa.array(index, pa.int64())).to_pylist()
+        value_list = values.to_pylist()
+        digits = presort.break_digits if presort else 0
+        change = np.flatnonzero(np.diff(numbers, prepend=-1) != 0)
+        ends = np.append(change[1:], len(numbers)) - 1
+        for a, b in zip(change.tolist(), ends.tolist()):
+            rows.append({"stream": name, "tray": int(numbers[a]), "first_piece": ids[a], "last_piece": ids[b],
+                         "pieces": b - a + 1, "break_key": (value_list[a] or "")[:digits]})
+    column = manifest.schema.get_field_index("mail_tray")
+    return manifest.set_column(column, "mail_tray", pa.array(trays, pa.int32())), rows
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _summary(job: _Job, profile: Profile, template: Template, manifest: pa.Table, records_in: int,
+             suppressed: int, exceptions: int, first_stream, suppressed_mask, trays, elapsed_s: float,
+             reprint) -> dict:
+    def column(name):
+        return manifest.column(name).to_numpy(zero_copy_only=False) if manifest.num_rows else np.array([])
+    stream_column, file_column = column("stream"), column("file")
+    pages, sheets = column("pages"), column("sheets")
+    record_count = sum(len(r) for r in manifest.column("record_ids").to_pylist()) if manifest.num_rows else 0
+    streams = []
+    for stream in profile.streams:
+        if not stream.print:
+            continue
+        in_stream = stream_column == stream.name
+        files = []
+        for print_file in job.closed:
+            if print_file.stream != stream.name:
+                continue
+            in_file = file_column == print_file.name
+            files.append({"name": print_file.name, "pieces": int(in_file.sum()), "pages": int(pages[in_file].sum()),
+                          "sheets": int(sheets[in_file].sum()), "bytes": print_file.path.stat().st_size,
+                          "sha256": _sha256(print_file.path)})
+        streams.append({"name": stream.name, "envelope": stream.envelope, "pieces": int(in_stream.sum()),
+                        "sheets": int(sheets[in_stream].sum()), "pages": int(pages[in_stream].sum()),
+                        "files": files})
+    stock_counts = Counter()
+    if manifest.num_rows:
+        stock_counts.update(pc.list_flatten(manifest.column("stocks")).to_pylist())
+    total_pages = int(pages.sum()) if manifest.num_rows else 0
+    suppressed_by = Counter(profile.streams[s].name for s in first_stream[suppressed_mask].tolist())
+    return {
+        "job_id": job.job_id,
+        "reprint_of": reprint.original_job_id if reprint is not None else None,
+        "template": template.name,
+        "profile": profile.name,
+        "records_in": records_in,
+        "pieces": manifest.num_rows,
+        "records_in_pieces": record_count,
+        "suppressed": suppressed,
+        "suppressed_by_stream": dict(suppressed_by),
+        "exceptions": exceptions,
+        "reconciled": True,
+        "streams": streams,
+        "stocks": [{"name": name, "tray": profile.tray_of(name), "sheets": int(stock_counts.get(name, 0))}
+                   for name in profile.stocks if stock_counts.get(name)],
+        "pages_per_piece": dict(sorted(Counter(pages.tolist()).items())),
+        "sheets_per_piece": dict(sorted(Counter(sheets.tolist()).items())),
+        "mail_trays": trays,
+        "elapsed_s": round(elapsed_s, 3),
+        "pages_per_second": round(total_pages / elapsed_s, 1) if elapsed_s > 0 else 0.0,
+    }
+
+
+def load_reprint(job_dir: "str | os.PathLike", pieces: Sequence[str]) -> ReprintSelection:
+    """The pieces (ids, or 'first-last' ranges of ids) of an earlier job, from its manifest."""
+    job_dir = Path(job_dir)
+    manifest = read_manifest(job_dir / "manifest.parquet")
+    ids = manifest.column("piece_id").to_pylist()
+    wanted: list[int] = []
+    known = {int(i) for i in ids}
+    for spec in pieces:
+        first, _, last = str(spec).partition("-")
+        try:
+            a, b = int(first), int(last or first)
+        except ValueError:
+            raise DataError(f"reprint: {spec!r} is not a piece id or a range like 00000012-00000020") from None
+        chosen = [k for k in range(a, b + 1) if k in known]
+        if not chosen:
+            raise DataError(f"reprint: no piece {spec} in {job_dir / 'manifest.parquet'}")
+        wanted.extend(chosen)
+    wanted_set = set(wanted)
+    records, first_of, sequence = [], {}, {}
+    record_lists = manifest.column("record_ids").to_pylist()
+    sequences = manifest.column("sequence").to_pylist()
+    job_ids = manifest.column("job_id").to_pylist()
+    for piece_id, record_ids, seq in zip(ids, record_lists, sequences):
+        number = int(piece_id)
+        if number in wanted_set:
+            records.extend(record_ids)
+            first_of[record_ids[0]] = number
+            sequence[number] = seq
+    return ReprintSelection(records=np.array(records, np.int64), piece_of_first_record=first_of,
+                            sequence_of_piece=sequence, original_job_id=job_ids[0] if job_ids else "")
