@@ -450,39 +450,51 @@ static PrStatus check_piece_set(const PrComposer *composer, const PrPieceSet *se
   return PR_OK;
 }
 
-static PrStatus write_pieces(PrComposer *composer, const PrDocWriter *writer,
-                             const PrPieceSet *set, PrError *error) {
+/* One piece's pages, each with its marks (from *mark on). */
+static PrStatus write_piece(PrComposer *composer, const PrDocWriter *writer, const PrPieceSet *set,
+                            uint64_t k, uint64_t *mark, PrError *error) {
   const PrPlan *plan = composer->plan;
   PrDisplayList *list = &composer->list;
+  for (uint64_t i = set->piece_starts[k]; i < set->piece_starts[k + 1]; i++) {
+    uint32_t page;
+    if (set->pages[i] < 0) {
+      PrDisplayList_addPage(list, plan->page_width_pt, plan->page_height_pt);
+      page = (uint32_t)(list->page_count - 1);
+    } else {
+      page = (uint32_t)set->pages[i];
+    }
+    PrDisplayList_beginMarks(list, page);
+    for (; *mark < set->mark_count && set->mark_pages[*mark] == i; (*mark)++) {
+      const uint8_t *text = set->texts + set->text_offsets[*mark];
+      size_t bytes = (size_t)(set->text_offsets[*mark + 1] - set->text_offsets[*mark]);
+      PrError reason;
+      reason.message[0] = '\0';
+      PrStatus status = PrMark_draw(list, &set->marks[*mark], text, bytes, composer->mark_scratch,
+                                    PR_MARK_SCRATCH_BYTES, &reason);
+      if (status != PR_OK) {
+        PrDisplayList_endMarks(list);
+        return PrError_set(error, status, "piece %llu, page %llu, mark %llu: %.400s",
+                           (unsigned long long)k, (unsigned long long)(i - set->piece_starts[k]),
+                           (unsigned long long)*mark, reason.message);
+      }
+    }
+    PrDisplayList_endMarks(list);
+    PR_RETURN_NOT_OK(PrDisplayList_check(list, error));
+    PR_RETURN_NOT_OK(writer->writePage(writer->self, list, page, error));
+  }
+  return PR_OK;
+}
+
+static PrStatus write_pieces(PrComposer *composer, const PrDocWriter *writer,
+                             const PrPieceSet *set, PrError *error) {
   uint64_t mark = 0;
   for (uint64_t k = 0; k < set->piece_count; k++) {
     PR_RETURN_NOT_OK(writer->beginDocument(writer->self, (int64_t)k, error));
-    for (uint64_t i = set->piece_starts[k]; i < set->piece_starts[k + 1]; i++) {
-      uint32_t page;
-      if (set->pages[i] < 0) {
-        PrDisplayList_addPage(list, plan->page_width_pt, plan->page_height_pt);
-        page = (uint32_t)(list->page_count - 1);
-      } else {
-        page = (uint32_t)set->pages[i];
-      }
-      PrDisplayList_beginMarks(list, page);
-      for (; mark < set->mark_count && set->mark_pages[mark] == i; mark++) {
-        const uint8_t *text = set->texts + set->text_offsets[mark];
-        size_t bytes = (size_t)(set->text_offsets[mark + 1] - set->text_offsets[mark]);
-        PrError reason;
-        reason.message[0] = '\0';
-        PrStatus status = PrMark_draw(list, &set->marks[mark], text, bytes,
-                                      composer->mark_scratch, PR_MARK_SCRATCH_BYTES, &reason);
-        if (status != PR_OK) {
-          PrDisplayList_endMarks(list);
-          return PrError_set(error, status, "piece %llu, page %llu, mark %llu: %.400s",
-                             (unsigned long long)k, (unsigned long long)(i - set->piece_starts[k]),
-                             (unsigned long long)mark, reason.message);
-        }
-      }
-      PrDisplayList_endMarks(list);
-      PR_RETURN_NOT_OK(PrDisplayList_check(list, error));
-      PR_RETURN_NOT_OK(writer->writePage(writer->self, list, page, error));
+    PrStatus status = write_piece(composer, writer, set, k, &mark, error);
+    if (status != PR_OK) {
+      PrError ignored;
+      writer->endDocument(writer->self, &ignored);   /* the writer stays usable */
+      return status;
     }
     PR_RETURN_NOT_OK(writer->endDocument(writer->self, error));
   }

@@ -25,8 +25,10 @@ typedef enum PrItemKind {
   PR_ITEM_BARS = 6     /* filled rectangles in one colour (a barcode, OMR marks) */
 } PrItemKind;
 
+/* A bar's top-left and size: in points on the page, or, for an item with
+ * size_pt > 0 (a 2D symbol), in modules of size_pt from the item's x, y. */
 typedef struct PrBar {
-  float x_pt, y_pt;        /* top-left */
+  float x_pt, y_pt;
   float width_pt, height_pt;
 } PrBar;
 
@@ -44,7 +46,8 @@ typedef struct PrItem {
   float x_pt, y_pt;        /* glyphs: baseline start; line: start; rect/image/form: top-left */
   float x2_pt, y2_pt;      /* line: end point */
   float width_pt, height_pt;  /* rect/image: size */
-  float size_pt;           /* glyphs: font size; line/rect: stroke width */
+  float size_pt;           /* glyphs: font size; line/rect: stroke width; bars: the module
+                              (0: bars in points) */
   PrColor color;           /* glyphs, bars: fill; line: stroke; rect: stroke */
   PrColor fill;            /* rect: fill */
   uint32_t first_glyph;    /* glyphs: index into PrDisplayList.glyphs */

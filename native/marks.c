@@ -84,11 +84,17 @@ static PrStatus draw_omr(PrDisplayList *list, const PrMarkSpec *spec, const uint
   return PrDisplayList_check(list, error);
 }
 
-/* A module matrix, each row's runs of dark modules as one bar. */
+/* A module matrix, each row's runs of dark modules as one bar, in module
+ * units from the symbol's top-left (item->size_pt is the module): a writer
+ * draws them through one scaling, in small integers. */
 static PrStatus draw_matrix(PrDisplayList *list, const PrMarkSpec *spec, const uint8_t *modules,
                             uint32_t width, uint32_t height, PrError *error) {
   PrItem *item = begin_bars(list, spec);
-  float m = spec->module_pt;
+  if (item != NULL) {
+    item->size_pt = spec->module_pt;
+    item->width_pt = (float)width * spec->module_pt;
+    item->height_pt = (float)height * spec->module_pt;
+  }
   for (uint32_t row = 0; row < height && item != NULL; row++) {
     const uint8_t *line = modules + (size_t)row * width;
     uint32_t column = 0;
@@ -101,8 +107,7 @@ static PrStatus draw_matrix(PrDisplayList *list, const PrMarkSpec *spec, const u
       while (column < width && line[column]) {
         column++;
       }
-      add_bar(list, item, spec->x_pt + (float)start * m, spec->y_pt + (float)row * m,
-              (float)(column - start) * m, m);
+      add_bar(list, item, (float)start, (float)row, (float)(column - start), 1.0f);
     }
   }
   return PrDisplayList_check(list, error);

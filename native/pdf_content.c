@@ -13,6 +13,8 @@
  *   x y m x y l S      line
  *   x y w h re f|S|B   rectangle
  *   x y w h re ... f   bars (a barcode, OMR marks): one path, one fill
+ *   q m 0 0 -m x y cm  a 2D symbol: its bars in whole modules from its
+ *   c r w h re ... f Q   top-left corner, y down
  *   q w 0 0 h x y cm /Imn Do Q    image
  *   /Fmn Do            form (static page content)
  *
@@ -302,6 +304,11 @@ static void write_rect(ContentState *state, const PrItem *item) {
   }
 }
 
+/* A module count of a 2D symbol's bar (whole, 0..177). */
+static void put_modules(PrBuffer *out, float modules) {
+  PrBuffer_appendInt(out, (int64_t)(modules + 0.5f));
+}
+
 static PrStatus write_bars(ContentState *state, const PrDisplayList *list, const PrItem *item,
                            PrError *error) {
   if ((uint64_t)item->first_bar + item->bar_count > list->bar_count) {
@@ -315,8 +322,31 @@ static PrStatus write_bars(ContentState *state, const PrDisplayList *list, const
   end_text(state);
   set_color(state, &item->color, false);
   PrBuffer *out = state->out;
+  bool in_modules = item->size_pt > 0.0f;
+  if (in_modules) {
+    PUT(out, "q ");
+    put_centi(out, centi(item->size_pt));
+    PUT(out, " 0 0 -");
+    put_centi(out, centi(item->size_pt));
+    PrBuffer_appendByte(out, ' ');
+    put_centi(out, centi(item->x_pt));
+    PrBuffer_appendByte(out, ' ');
+    put_centi(out, state->page_height_c - centi(item->y_pt));
+    PUT(out, " cm\n");
+  }
   for (uint32_t b = 0; b < item->bar_count; b++) {
     const PrBar *bar = &list->bars[item->first_bar + b];
+    if (in_modules) {
+      put_modules(out, bar->x_pt);
+      PrBuffer_appendByte(out, ' ');
+      put_modules(out, bar->y_pt);
+      PrBuffer_appendByte(out, ' ');
+      put_modules(out, bar->width_pt);
+      PrBuffer_appendByte(out, ' ');
+      put_modules(out, bar->height_pt);
+      PUT(out, " re\n");
+      continue;
+    }
     int64_t height_c = centi(bar->height_pt);
     put_centi(out, centi(bar->x_pt));
     PrBuffer_appendByte(out, ' ');
@@ -327,7 +357,12 @@ static PrStatus write_bars(ContentState *state, const PrDisplayList *list, const
     put_centi(out, height_c);
     PUT(out, " re\n");
   }
-  PUT(out, "f\n");
+  /* The colour was set before q, so the tracked state still holds after Q. */
+  if (in_modules) {
+    PUT(out, "f Q\n");
+  } else {
+    PUT(out, "f\n");
+  }
   return PR_OK;
 }
 

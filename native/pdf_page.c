@@ -99,8 +99,20 @@ static PrStatus write_page(PrPdfWriter *writer, const PrDisplayList *list, uint3
   entry.width_pt = list->pages[page].width_pt;
   entry.height_pt = list->pages[page].height_pt;
   PR_RETURN_NOT_OK(PrPdfFile_newId(writer, &entry.page_id, error));
-  PR_RETURN_NOT_OK(PrPdfFile_newId(writer, &entry.content_id, error));
+  entry.shares_empty = writer->content.size_bytes == 0;
+  if (entry.shares_empty) {
+    if (writer->empty_content_id == 0) {
+      PR_RETURN_NOT_OK(PrPdfFile_newId(writer, &writer->empty_content_id, error));
+    }
+    entry.content_id = writer->empty_content_id;
+  } else {
+    PR_RETURN_NOT_OK(PrPdfFile_newId(writer, &entry.content_id, error));
+  }
   writer->page_ids[writer->page_count++] = entry.page_id;
+  if (entry.shares_empty && !(writer->deflate_threads > 1 && writer->deflater != NULL)) {
+    PR_RETURN_NOT_OK(PrPdfPage_writeBlankObject(writer, &entry, error));
+    return PrBuffer_check(&writer->out, error);
+  }
   if (writer->deflate_threads > 1 && writer->deflater != NULL) {
     return PrPdfPending_add(writer, &entry, writer->content.data, writer->content.size_bytes,
                             error);
@@ -110,6 +122,17 @@ static PrStatus write_page(PrPdfWriter *writer, const PrDisplayList *list, uint3
                                          error));
   PrPdfPage_writeObject(writer, &entry);
   return PrBuffer_check(&writer->out, error);
+}
+
+PrStatus PrPdfPage_writeBlankObject(PrPdfWriter *writer, const PrPdfPendingPage *page,
+                                    PrError *error) {
+  if (!writer->empty_content_written) {
+    PR_RETURN_NOT_OK(PrPdfFile_writeStream(writer, writer->empty_content_id, NULL, NULL, 0,
+                                           PR_PDF_STREAM_RAW, error));
+    writer->empty_content_written = true;
+  }
+  PrPdfPage_writeObject(writer, page);
+  return PR_OK;
 }
 
 void PrPdfPage_writeObject(PrPdfWriter *writer, const PrPdfPendingPage *page) {

@@ -38,6 +38,11 @@ static void *run_lane(void *argument) {
   for (size_t i = lane->first; i < lane->end && lane->status == PR_OK; i++) {
     PrPdfPendingPage *page = &queue->pages[i];
     page->packed_offset = lane->packed.size_bytes;
+    page->lane = (uint8_t)(lane - lane->writer->lanes);
+    if (page->shares_empty) {
+      page->packed_bytes = 0;
+      continue;
+    }
     lane->status = PrDeflater_compress(lane->deflater, queue->content.data + page->content_offset,
                                        page->content_bytes, &lane->packed, &lane->error);
     page->packed_bytes = lane->packed.size_bytes - page->packed_offset;
@@ -90,6 +95,13 @@ static PrStatus finish_in_flight(PrPdfWriter *writer, PrError *error) {
   PrBuffer *out = &writer->out;
   for (size_t i = 0; i < queue->count; i++) {
     const PrPdfPendingPage *page = &queue->pages[i];
+    if (page->shares_empty) {
+      PrStatus status = PrPdfPage_writeBlankObject(writer, page, error);
+      if (status != PR_OK) {
+        return PrPdfFile_fail(writer, status, error);
+      }
+      continue;
+    }
     const PrBuffer *packed = &writer->lanes[page->lane].packed;
     PrPdfFile_beginObject(writer, page->content_id);
     PrBuffer_append(out, "<</Length ", 10);

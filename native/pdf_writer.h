@@ -74,6 +74,7 @@ typedef struct PrPdfFontUse {
 /* A page written except for its content stream and page object. */
 typedef struct PrPdfPendingPage {
   uint32_t page_id, content_id, leaf_id;
+  bool shares_empty;        /* a blank page: content_id is the one shared empty stream */
   float width_pt, height_pt;
   size_t content_offset, content_bytes;   /* in its queue's content */
   size_t packed_offset, packed_bytes;     /* in its lane's packed buffer */
@@ -130,6 +131,10 @@ struct PrPdfWriter {
   uint32_t *smask_ids;
   PrPdfForm *forms;
   uint32_t form_count, form_capacity;
+  /* Blank pages (blank backs, insert sheets) share one empty content stream,
+   * written before the first page object that uses it. */
+  uint32_t empty_content_id;
+  bool empty_content_written;
 
   PrDeflater *deflater;     /* the option's level; NULL for NONE */
   PrDeflater *deflater_small;  /* created on first need */
@@ -203,6 +208,9 @@ PrPdfForm *PrPdfPage_findForm(PrPdfWriter *writer, uint32_t key);
 PrStatus PrPdfPage_writeTree(PrPdfWriter *writer, PrError *error);
 PrStatus PrPdfPage_writeResources(PrPdfWriter *writer, PrError *error);
 /* Writes the /Type/Page object of a page whose content is already written. */
+/* The page object, after the shared empty stream if it is the first to use it. */
+PrStatus PrPdfPage_writeBlankObject(PrPdfWriter *writer, const PrPdfPendingPage *page,
+                                    PrError *error);
 void PrPdfPage_writeObject(PrPdfWriter *writer, const PrPdfPendingPage *page);
 
 /* ---- pdf_pending.c ---- */

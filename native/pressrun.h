@@ -652,7 +652,9 @@ typedef struct PrPieceSet {
 /* Writes pieces into `writer`: each piece one document, its pages with
  * their marks. A held page may be written again (a reprint); its marks are
  * those of the last write. A mark that cannot be encoded fails the call
- * (check the texts first: they come from the caller, not the records). */
+ * (check the texts first: they come from the caller, not the records); the
+ * pieces before it and the pages of its piece before its page are written,
+ * so the caller discards the file. */
 PrStatus PrComposer_writePiecesPdf(PrComposer *composer, PrPdfWriter *writer,
                                    const PrPieceSet *pieces, PrError *error);
 

@@ -215,8 +215,10 @@ def test_jdf_media_differing_from_the_manifest_is_named_by_sheet_and_piece(job):
 
 def test_jdf_with_a_gap_is_named(job):
     path = job / "c5-001.jdf"
-    path.write_text(path.read_text(encoding="utf-8").replace('RunIndex="4 5"', 'RunIndex="5 5"'), encoding="utf-8")
-    assert problems_matching(job, r"^c5-001\.jdf: run 5-5 leaves a gap at page 4$")
+    text = path.read_text(encoding="utf-8")
+    assert 'RunIndex="4 ~ 5"' in text
+    path.write_text(text.replace('RunIndex="4 ~ 5"', 'RunIndex="5 ~ 5"'), encoding="utf-8")
+    assert problems_matching(job, r"^c5-001\.jdf cannot be read: c5-001\.jdf: page 4 has no medium$")
 
 
 def test_pieces_that_do_not_tile_their_file_are_named(tmp_path):
@@ -343,10 +345,15 @@ def test_jdf_structure(job):
     assert run_list.get("NPage") == "9"
     assert run_list.find("j:LayoutElement/j:FileSpec", ns).get("URL") == "c5-001.pdf"
     sides = [p.get("Sides") for p in root.findall("j:ResourcePool/j:LayoutPreparationParams/j:LayoutPreparationParams", ns)]
-    assert sides == ["TwoSidedHeadToHead"] * 3 + ["OneSidedFront"]
+    # One partition per sides and per medium and tray, each listing its
+    # page ranges as a JDF IntegerRangeList ("first ~ last ...").
+    layout = root.findall("j:ResourcePool/j:LayoutPreparationParams/j:LayoutPreparationParams", ns)
+    assert [(p.get("Sides"), p.get("RunIndex")) for p in layout] == [
+        ("TwoSidedHeadToHead", "0 ~ 3 4 ~ 5 6 ~ 7"), ("OneSidedFront", "8 ~ 8")]
     partitions = root.findall("j:ResourcePool/j:DigitalPrintingParams/j:DigitalPrintingParams", ns)
-    assert [p.get("RunIndex") for p in partitions] == ["0 3", "4 5", "6 7", "8 8"]
-    assert partitions[3].find("j:MediaRef", ns).get("rRef") == "M_INS"
+    assert [(p.find("j:MediaRef", ns).get("rRef"), p.find("j:GeneralID", ns).get("IDValue"), p.get("RunIndex"))
+            for p in partitions] == [("M_LH", "T1", "0 ~ 3 6 ~ 7"), ("M_PL", "T2", "4 ~ 5"),
+                                     ("M_INS", "T3", "8 ~ 8")]
     links = [(link.tag.split("}")[1], link.get("rRef"), link.get("Usage"))
              for link in root.find("j:ResourceLinkPool", ns)]
     assert ("RunListLink", "RL_Doc", "Input") in links and ("ComponentLink", "C_out", "Output") in links

@@ -109,6 +109,95 @@ def compose(data, template, out, compression, key_fields, batch_size, rules, thr
         click.echo(f"exceptions: {report.outputs['exceptions_csv']}")
 
 
+def _print_production(result) -> None:
+    s = result.summary
+    click.echo(f"job {s['job_id']}: {s['records_in']:,} records -> {s['pieces']:,} mail pieces "
+               f"({s['records_in_pieces']:,} records), {s['suppressed']:,} suppressed, "
+               f"{s['exceptions']:,} exceptions; {s['pages_per_second']:,.0f} pages/s")
+    for stream in s["streams"]:
+        if stream["pieces"]:
+            click.echo(f"  {stream['name']:<14} {stream['pieces']:>9,} pieces {stream['sheets']:>10,} sheets "
+                       f"{len(stream['files']):>4} files  ({stream['envelope']})")
+    click.echo(f"reports: {result.job_dir / 'report.html'}, manifest: {result.job_dir / 'manifest.parquet'}")
+
+
+@main.command()
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--template", "-t", required=True, type=click.Path(dir_okay=False),
+              help="The template (YAML), see docs/templates.md.")
+@click.option("--profile", "-p", required=True, type=click.Path(dir_okay=False),
+              help="The production profile (YAML), see docs/production.md.")
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
+              help="The job directory: print files, JDF tickets, manifest, reports.")
+@click.option("--rules", type=click.Path(dir_okay=False), default=None,
+              help="A rules file (YAML, see docs/rules.md).")
+@click.option("--job-id", default=None, help="The job id [default: the profile's job_id].")
+@click.option("--key", "key_fields", multiple=True, help="A field that identifies a record (repeatable).")
+@click.option("--threads", type=click.IntRange(1, 8), default=None, help="Deflate threads per print file.")
+def produce(data, template, profile, out, rules, job_id, key_fields, threads):
+    """Compose DATA into mail pieces as the production PROFILE says.
+
+    Householding, presort, streams by channel, country and sheet count,
+    inserter marks and postal barcodes on every piece, stock and tray per
+    sheet; print files split by size, each with a JDF ticket; the manifest,
+    the exception report and the job report; the job fails unless every
+    record is accounted for.
+    """
+    from .production.run import produce as produce_job
+
+    for path, what in ((data, "data"), (template, "template"), (profile, "profile"), (rules, "rules")):
+        if path is not None and not Path(path).exists():
+            _fail(f"{path}: no such {what} file")
+    try:
+        result = produce_job(data, template, profile, out, rules=rules, job_id=job_id,
+                             key_fields=key_fields, threads=threads)
+    except PressrunError as exc:
+        _fail(exc)
+    _print_production(result)
+
+
+@main.command()
+@click.argument("job_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--pieces", "pieces", multiple=True, required=True,
+              help="A piece id or a range of them, 00000012-00000020 (repeatable).")
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
+              help="The reprint's job directory.")
+@click.option("--job-id", required=True, help="The reprint's job id.")
+@click.option("--data", default=None, type=click.Path(dir_okay=False),
+              help="The job's data [default: the file the job read, if unchanged].")
+@click.option("--template", default=None, type=click.Path(dir_okay=False))
+@click.option("--profile", default=None, type=click.Path(dir_okay=False))
+@click.option("--rules", default=None, type=click.Path(dir_okay=False))
+def reprint(job_dir, pieces, out, job_id, data, template, profile, rules):
+    """Recreate chosen pieces of the job in JOB_DIR, identical in content and
+    marks, under a reprint job id (for damaged or diverted pieces)."""
+    from .production.reprint import reprint_job
+
+    try:
+        result = reprint_job(job_dir, pieces, out, job_id=job_id, data=data, template=template,
+                             profile=profile, rules=rules)
+    except PressrunError as exc:
+        _fail(exc)
+    _print_production(result)
+
+
+@main.command()
+@click.argument("job_dir", type=click.Path(file_okay=False, exists=True))
+def reconcile(job_dir):
+    """Check a production job from its files: every record once in a piece,
+    suppressed or an exception; every print file's pages, sha256 and JDF as
+    the manifest and report say. Exit code 1 on any problem."""
+    from .production.reconcile import reconcile_job
+
+    result = reconcile_job(job_dir)
+    for problem in result.problems:
+        click.echo(f"problem: {problem}")
+    click.echo(f"{'reconciled' if result.ok else 'NOT reconciled'}: {result.records_in:,} records = "
+               f"{result.in_pieces:,} in pieces + {result.suppressed:,} suppressed + "
+               f"{result.exceptions:,} exceptions; {result.files_checked} print files checked")
+    sys.exit(0 if result.ok else 1)
+
+
 @main.command()
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
               help="Directory for the example template, data and output.")
@@ -142,6 +231,26 @@ def demo(out, records, seed):
     click.echo(statements.summary())
     click.echo(f"wrote {directory / 'statements.pdf'} (template: {directory / 'statement.yaml'}, "
                f"rules: {directory / 'statement_rules.yaml'})")
+    try:
+        production = _demo_production(directory, max(1, records // 2), seed)
+    except PressrunError as exc:
+        _fail(exc)
+    _print_production(production)
+
+
+def _demo_production(directory: Path, records: int, seed: int):
+    """The statements again as mail pieces (demo/production/), with the bundled profile."""
+    import pyarrow.parquet as pq
+
+    from .demo import make_statements
+    from .demo.mailing import with_mail_columns
+    from .production.run import produce as produce_job
+
+    mailing = directory / "mailing.parquet"
+    pq.write_table(with_mail_columns(make_statements(records, seed=seed), seed=seed), mailing)
+    return produce_job(mailing, directory / "statement.yaml", directory / "statement_production.yaml",
+                       directory / "production", rules=directory / "statement_rules.yaml",
+                       key_fields=("customer_id",))
 
 
 @main.group(name="rules")

@@ -18,7 +18,7 @@ _INK = (24, 38, 110)
 _SUPERSAMPLE = 4
 
 
-_DEMO_FILES = ("letter.yaml", "statement.yaml", "statement_rules.yaml")
+_DEMO_FILES = ("letter.yaml", "statement.yaml", "statement_rules.yaml", "statement_production.yaml")
 
 
 def write_demo_assets(dir: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import quoteattr
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -124,15 +125,24 @@ def _check_runs_tile(runs: Sequence[SheetRun], pages: int) -> None:
         raise ValueError(f"runs cover {expected} pages, the file has {pages}")
 
 
-def _sub(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
-    return ET.SubElement(parent, tag, attributes)
+def _run_index(ranges: Sequence[SheetRun]) -> str:
+    """A JDF IntegerRangeList: 'first ~ last' per run, space-separated."""
+    return " ".join(f"{run.first_page} ~ {run.last_page}" for run in ranges)
+
+
+def _attributes(**attributes: str) -> str:
+    return "".join(f' {name}={quoteattr(str(value))}' for name, value in attributes.items())
 
 
 def write_jdf(path: Path | str, *, job_id: str, job_part: str, pdf_name: str,
               media: Sequence[Media], runs: Sequence[SheetRun], pages: int, pieces: int,
               description: str = "") -> None:
     """Write the ticket for one print file; ValueError if the runs do not
-    tile pages 0..pages-1 or name a medium not in `media`."""
+    tile pages 0..pages-1 or name a medium not in `media`.
+
+    One partition per medium and tray (DigitalPrintingParams) and per sides
+    (LayoutPreparationParams), each with the list of page ranges it covers:
+    a letterhead-then-plain job has thousands of runs but a few partitions."""
     _check_runs_tile(runs, pages)
     by_name = {medium.name: medium for medium in media}
     unknown = sorted({run.media for run in runs} - by_name.keys())
@@ -142,87 +152,106 @@ def write_jdf(path: Path | str, *, job_id: str, job_part: str, pdf_name: str,
     used = [medium for medium in media if medium.name in used_names]
     media_id = _media_ids(used)
     sheets = sum(run.sheet_count for run in runs)
-
-    root = ET.Element("JDF", {
-        "xmlns": JDF_NAMESPACE, "ID": f"J_{job_part}", "JobID": job_id, "JobPartID": job_part,
-        "Type": "Combined",
-        "Types": "LayoutPreparation Imposition Interpreting Rendering DigitalPrinting",
-        "Status": "Waiting", "Version": "1.4",
-    })
-    if description:
-        root.set("DescriptiveName", description)
-
-    pool = _sub(root, "ResourcePool")
-    for medium in used:
-        _sub(pool, "Media", Class="Consumable", ID=media_id[medium.name], DescriptiveName=medium.name,
-             Dimension=f"{_number(medium.width_pt)} {_number(medium.height_pt)}",
-             Weight=_number(medium.weight_gsm), MediaType=medium.media_type,
-             MediaColorName=medium.colour, PrePrinted="true" if medium.preprinted else "false",
-             Status="Available")
-    run_list = _sub(pool, "RunList", Class="Parameter", ID="RL_Doc", Status="Available", NPage=str(pages))
-    _sub(_sub(run_list, "LayoutElement"), "FileSpec", URL=pdf_name, MimeType="application/pdf")
-
-    layout = _sub(pool, "LayoutPreparationParams", Class="Parameter", ID="LPP", Status="Available",
-                  PartIDKeys="RunIndex")
-    printing = _sub(pool, "DigitalPrintingParams", Class="Parameter", ID="DPP", Status="Available",
-                    PartIDKeys="RunIndex")
+    by_media: dict[tuple[str, str], list[SheetRun]] = {}
+    by_sides: dict[bool, list[SheetRun]] = {}
     for run in runs:
-        run_index = f"{run.first_page} {run.last_page}"
-        _sub(layout, "LayoutPreparationParams", RunIndex=run_index, Sides=TWO_SIDED if run.duplex else ONE_SIDED)
-        partition = _sub(printing, "DigitalPrintingParams", RunIndex=run_index)
-        _sub(partition, "GeneralID", IDUsage="InputTray", IDValue=run.tray)
-        _sub(partition, "MediaRef", rRef=media_id[run.media])
+        by_media.setdefault((run.media, run.tray), []).append(run)
+        by_sides.setdefault(run.duplex, []).append(run)
 
-    _sub(pool, "Component", Class="Quantity", ID="C_out", ComponentType="Sheet", Status="Unavailable",
-         DescriptiveName=f"{pieces} pieces, {sheets} sheets, {pages} pages")
-
-    links = _sub(root, "ResourceLinkPool")
-    _sub(links, "RunListLink", rRef="RL_Doc", Usage="Input")
+    root = dict(xmlns=JDF_NAMESPACE, ID=f"J_{job_part}", JobID=job_id, JobPartID=job_part, Type="Combined",
+                Types="LayoutPreparation Imposition Interpreting Rendering DigitalPrinting",
+                Status="Waiting", Version="1.4")
+    if description:
+        root["DescriptiveName"] = description
+    lines = ["<?xml version='1.0' encoding='UTF-8'?>", f"<JDF{_attributes(**root)}>", "  <ResourcePool>"]
     for medium in used:
-        _sub(links, "MediaLink", rRef=media_id[medium.name], Usage="Input")
-    _sub(links, "LayoutPreparationParamsLink", rRef="LPP", Usage="Input")
-    _sub(links, "DigitalPrintingParamsLink", rRef="DPP", Usage="Input")
-    _sub(links, "ComponentLink", rRef="C_out", Usage="Output", Amount=str(sheets))
+        lines.append(f"    <Media{_attributes(Class='Consumable', ID=media_id[medium.name], DescriptiveName=medium.name, Dimension=f'{_number(medium.width_pt)} {_number(medium.height_pt)}', Weight=_number(medium.weight_gsm), MediaType=medium.media_type, MediaColorName=medium.colour, PrePrinted='true' if medium.preprinted else 'false', Status='Available')} />")
+    lines += [f"    <RunList{_attributes(Class='Parameter', ID='RL_Doc', Status='Available', NPage=pages)}>",
+              "      <LayoutElement>",
+              f"        <FileSpec{_attributes(URL=pdf_name, MimeType='application/pdf')} />",
+              "      </LayoutElement>", "    </RunList>",
+              f"    <LayoutPreparationParams{_attributes(Class='Parameter', ID='LPP', Status='Available', PartIDKeys='RunIndex')}>"]
+    for duplex in sorted(by_sides, reverse=True):
+        lines.append(f"      <LayoutPreparationParams{_attributes(RunIndex=_run_index(by_sides[duplex]), Sides=TWO_SIDED if duplex else ONE_SIDED)} />")
+    lines += ["    </LayoutPreparationParams>",
+              f"    <DigitalPrintingParams{_attributes(Class='Parameter', ID='DPP', Status='Available', PartIDKeys='RunIndex')}>"]
+    for (medium, tray), ranges in by_media.items():
+        lines += [f"      <DigitalPrintingParams{_attributes(RunIndex=_run_index(ranges))}>",
+                  f"        <GeneralID{_attributes(IDUsage='InputTray', IDValue=tray)} />",
+                  f"        <MediaRef{_attributes(rRef=media_id[medium])} />",
+                  "      </DigitalPrintingParams>"]
+    lines += ["    </DigitalPrintingParams>",
+              f"    <Component{_attributes(Class='Quantity', ID='C_out', ComponentType='Sheet', Status='Unavailable', DescriptiveName=f'{pieces} pieces, {sheets} sheets, {pages} pages')} />",
+              "  </ResourcePool>", "  <ResourceLinkPool>",
+              f"    <RunListLink{_attributes(rRef='RL_Doc', Usage='Input')} />"]
+    for medium in used:
+        lines.append(f"    <MediaLink{_attributes(rRef=media_id[medium.name], Usage='Input')} />")
+    lines += [f"    <LayoutPreparationParamsLink{_attributes(rRef='LPP', Usage='Input')} />",
+              f"    <DigitalPrintingParamsLink{_attributes(rRef='DPP', Usage='Input')} />",
+              f"    <ComponentLink{_attributes(rRef='C_out', Usage='Output', Amount=sheets)} />",
+              "  </ResourceLinkPool>", "</JDF>", ""]
+    Path(path).write_text("\n".join(lines), encoding="utf-8", newline="\n")
 
-    tree = ET.ElementTree(root)
-    ET.indent(tree, space="  ")
-    with open(path, "wb") as out:
-        tree.write(out, encoding="UTF-8", xml_declaration=True)
-        out.write(b"\n")
 
-
-def _run_index(element: ET.Element) -> tuple[int, int]:
+def _ranges(element: ET.Element, name: str) -> list[tuple[int, int]]:
+    """A partition's RunIndex: 'a ~ b' ranges (or single pages), space-separated."""
     value = element.get("RunIndex", "")
-    parts = value.split()
-    if len(parts) != 2:
-        raise ValueError(f"RunIndex {value!r} is not 'first last'")
-    return int(parts[0]), int(parts[1])
+    ranges = []
+    for match in re.finditer(r"(-?\d+)(?:\s*~\s*(-?\d+))?|(\S)", value):
+        if match.group(3) is not None:
+            raise ValueError(f"{name}: RunIndex {value!r} is not a list of 'first ~ last' ranges")
+        first = int(match.group(1))
+        ranges.append((first, int(match.group(2)) if match.group(2) is not None else first))
+    return ranges
 
 
 def read_jdf_runs(path: Path | str) -> list[SheetRun]:
     """The runs a ticket describes, in page order: what the press will do,
-    read back for the reconciliation. ValueError if it cannot be read."""
+    read back for the reconciliation. ValueError if it cannot be read, or if
+    a page has no medium or no sides."""
+    name = Path(path).name
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as error:
-        raise ValueError(f"{Path(path).name} is not XML: {error}") from None
+        raise ValueError(f"{name} is not XML: {error}") from None
     pool = root.find("jdf:ResourcePool", _NS)
-    if pool is None:
-        raise ValueError(f"{Path(path).name} has no ResourcePool")
+    run_list = pool.find("jdf:RunList", _NS) if pool is not None else None
+    if pool is None or run_list is None:
+        raise ValueError(f"{name} has no ResourcePool with a RunList")
+    pages = int(run_list.get("NPage", "0"))
     media_names = {m.get("ID"): m.get("DescriptiveName", m.get("ID", ""))
                    for m in pool.findall("jdf:Media", _NS)}
-    sides = {_run_index(p): p.get("Sides")
-             for p in pool.findall("jdf:LayoutPreparationParams/jdf:LayoutPreparationParams", _NS)}
-    runs = []
+    medium = np.full(pages, -1, np.int64)
+    sides = np.full(pages, -1, np.int64)
+    labels: list[tuple[str, str]] = []
     for partition in pool.findall("jdf:DigitalPrintingParams/jdf:DigitalPrintingParams", _NS):
-        first, last = _run_index(partition)
         media_ref = partition.find("jdf:MediaRef", _NS)
         if media_ref is None or media_ref.get("rRef") not in media_names:
-            raise ValueError(f"{Path(path).name}: run {first}-{last} has no known medium")
+            raise ValueError(f"{name}: a DigitalPrintingParams partition has no known medium")
         tray = partition.find("jdf:GeneralID[@IDUsage='InputTray']", _NS)
-        side = sides.get((first, last))
+        labels.append((media_names[media_ref.get("rRef")], tray.get("IDValue", "") if tray is not None else ""))
+        for first, last in _ranges(partition, name):
+            _fill(medium, first, last, len(labels) - 1, name)
+    for partition in pool.findall("jdf:LayoutPreparationParams/jdf:LayoutPreparationParams", _NS):
+        side = partition.get("Sides")
         if side not in (ONE_SIDED, TWO_SIDED):
-            raise ValueError(f"{Path(path).name}: run {first}-{last} has no Sides")
-        runs.append(SheetRun(first, last, media_names[media_ref.get("rRef")],
-                             tray.get("IDValue", "") if tray is not None else "", side == TWO_SIDED))
-    return sorted(runs, key=lambda run: (run.first_page, run.last_page))
+            raise ValueError(f"{name}: a LayoutPreparationParams partition has no Sides")
+        for first, last in _ranges(partition, name):
+            _fill(sides, first, last, int(side == TWO_SIDED), name)
+    for what, values in (("medium", medium), ("Sides", sides)):
+        missing = np.flatnonzero(values < 0)
+        if len(missing):
+            raise ValueError(f"{name}: page {int(missing[0])} has no {what}")
+    change = np.flatnonzero((np.diff(medium) != 0) | (np.diff(sides) != 0)) + 1
+    starts = np.concatenate([[0], change]).astype(np.int64) if pages else np.zeros(0, np.int64)
+    ends = np.concatenate([change, [pages]]) - 1 if pages else np.zeros(0, np.int64)
+    return [SheetRun(int(a), int(b), labels[medium[a]][0], labels[medium[a]][1], bool(sides[a]))
+            for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def _fill(values: np.ndarray, first: int, last: int, value: int, name: str) -> None:
+    if not 0 <= first <= last < len(values):
+        raise ValueError(f"{name}: run {first}-{last} lies outside pages 0-{len(values) - 1}")
+    if (values[first:last + 1] >= 0).any():
+        raise ValueError(f"{name}: run {first}-{last} overlaps another partition's pages")
+    values[first:last + 1] = value

@@ -27,7 +27,7 @@ from ..rules import RuleSet
 from ..template import _shown, load_yaml_with_lines
 from ..units import page_size
 from .checks import checked, choice, fail, known_keys, length, required
-from .inserter import Inserter, MatrixScheme, OmrScheme, load_inserter
+from .inserter import Inserter, MatrixScheme, OmrScheme, _inserter_from_data, load_inserter
 
 FORMAT_VERSION = 1
 SHEET_SELECTORS = ("all", "first", "not_first", "last", "not_last")
@@ -204,6 +204,9 @@ def profile_from_data(data: Any, *, source: str = "profile", base_dir: Optional[
     job_id = top.get("job_id", "000001")
     if not isinstance(job_id, (str, int)) or isinstance(job_id, bool) or not str(job_id).isprintable():
         raise fail(("job_id",), f"expected the job id (text), got {_shown(job_id)}")
+    postal = _postal(top.get("postal"))
+    if postal is not None:
+        _check_postal_in_windows(postal, streams, envelopes)
     return Profile(
         name=_text(top.get("name", Path(source).stem), ("name",)), source=source,
         job_id=str(job_id), printer_name=_text(printer.get("name", "printer"), ("printer", "name")),
@@ -216,7 +219,31 @@ def profile_from_data(data: Any, *, source: str = "profile", base_dir: Optional[
         max_pieces_per_file=_count(output.get("max_pieces_per_file", 0), ("output", "max_pieces_per_file")),
         max_pages_per_file=_count(output.get("max_pages_per_file", 0), ("output", "max_pages_per_file")),
         inserter=_inserter(top.get("inserter"), base_dir, conditions),
-        postal=_postal(top.get("postal")), conditions=conditions)
+        postal=postal, conditions=conditions)
+
+
+def postal_box(postal: Postal) -> tuple[float, float, float, float]:
+    """x, y, width, height of the postal barcode on the page."""
+    bars = 65 if postal.symbology == "imb" else {"59": 52, "62": 67}.get(postal.fcc, 37)
+    return (postal.x_pt, postal.y_pt, (bars - 1) * postal.pitch_pt + postal.bar_width_pt, postal.height_pt)
+
+
+def _check_postal_in_windows(postal: Postal, streams: tuple[Stream, ...], envelopes: dict) -> None:
+    """A postal barcode must show through the window of every envelope it is posted in."""
+    x, y, width, height = postal_box(postal)
+    for stream in streams:
+        if not stream.print or stream.international:
+            continue
+        window = envelopes[stream.envelope].window
+        if window is None:
+            continue
+        wx, wy, ww, wh = window
+        eps = 0.01
+        if x < wx - eps or y < wy - eps or x + width > wx + ww + eps or y + height > wy + wh + eps:
+            raise fail(("postal", "at"), f"the barcode ({x / 72 * 25.4:.1f}, {y / 72 * 25.4:.1f}) mm, "
+                                         f"{width / 72 * 25.4:.1f} x {height / 72 * 25.4:.1f} mm, is not "
+                                         f"inside the window of envelope {stream.envelope!r} (stream "
+                                         f"{stream.name!r})")
 
 
 def _text(value: Any, path: tuple) -> str:
@@ -436,8 +463,8 @@ def _inserter(data: Any, base_dir: Optional[Path], conditions: dict[str, str]) -
         return None
     path = ("inserter",)
     spec = known_keys(data, path, ("scheme", "feeds", "divert"), "the inserter")
-    scheme = load_inserter(required(spec, path, "scheme", "generic-omr, generic-2d, a file or a mapping"),
-                           base_dir)
+    scheme = _scheme(required(spec, path, "scheme", "generic-omr, generic-2d, a file or a mapping"),
+                     path + ("scheme",), base_dir)
     feeds_data = spec.get("feeds", {})
     if not isinstance(feeds_data, dict):
         raise fail(path + ("feeds",), "expected station number -> condition")
@@ -455,6 +482,21 @@ def _inserter(data: Any, base_dir: Optional[Path], conditions: dict[str, str]) -
     if divert is not None and isinstance(scheme, OmrScheme) and "divert" not in scheme.tracks:
         raise fail(path + ("divert",), f"inserter {scheme.name!r} has no divert track")
     return InserterSetup(scheme=scheme, feeds=feeds, divert=divert)
+
+
+def _scheme(spec: Any, path: tuple, base_dir: Optional[Path]) -> Inserter:
+    """An inserter scheme: inline (its errors placed in this profile), or a
+    shipped name or file (errors in that file stay there)."""
+    try:
+        if isinstance(spec, dict):
+            return _inserter_from_data(spec, default_name=None)
+        return load_inserter(spec, base_dir)
+    except ProfileError as exc:
+        if isinstance(spec, dict) and hasattr(exc, "key_path"):
+            raise fail(path + exc.key_path, exc.detail) from None
+        if not hasattr(exc, "key_path"):
+            raise fail(path, str(exc)) from None
+        raise
 
 
 def _matrix_has_feed(scheme: MatrixScheme, station: int) -> bool:

@@ -296,6 +296,15 @@ def _check_files(job_dir: Path, report: dict, manifest: pa.Table | None, problem
     return checked
 
 
+def _positions(records: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Each record number's position in `expected` (-1 for one not in it)."""
+    order = np.argsort(expected, kind="stable")
+    at = np.searchsorted(expected[order], records)
+    at = np.minimum(at, max(len(expected) - 1, 0))
+    found = (len(expected) > 0) & (expected[order][at] == records) if len(expected) else np.zeros(len(records), bool)
+    return np.where(found, order[at] if len(expected) else -1, -1)
+
+
 def reconcile_job(job_dir: Path | str) -> Reconciliation:
     job_dir = Path(job_dir)
     problems: list[str] = []
@@ -330,6 +339,10 @@ def reconcile_job(job_dir: Path | str) -> Reconciliation:
         sources = {name: records for name, records in
                    (("manifest", in_manifest), ("suppressed", suppressed), ("exceptions", exceptions))
                    if records is not None}
+        if report.get("input_records") is not None:
+            # A reprint reads chosen records: its record numbers are the original job's.
+            sources = {name: _positions(records, np.asarray(report["input_records"], np.int64))
+                       for name, records in sources.items()}
         _check_each_record_once(records_in, sources, manifest, problems)
 
     files_checked = _check_files(job_dir, report, manifest, problems)

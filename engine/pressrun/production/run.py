@@ -59,6 +59,24 @@ class ProductionResult:
         return [self.job_dir / f["name"] for s in self.summary["streams"] for f in s["files"]]
 
 
+class _HashingFile:
+    """A file that hashes what is written to it, so the report's sha256 costs no second read."""
+
+    def __init__(self, path: Path):
+        self._file = open(path, "wb", buffering=1 << 20)
+        self._digest = hashlib.sha256()
+
+    def write(self, data) -> int:
+        self._digest.update(data)
+        return self._file.write(data)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
 @dataclass
 class _PrintFile:
     """One print file of a stream: its writer and what went into it."""
@@ -71,6 +89,7 @@ class _PrintFile:
     pages: int = 0
     sheet_stocks: list = field(default_factory=list)   # arrays of stock indices per sheet
     sheet_pps: list = field(default_factory=list)      # arrays of pages per sheet
+    sha256: str = ""
 
 
 class _Classified:
@@ -95,6 +114,7 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     fail the job unless it reconciles. reprint: the pieces to recreate (see
     pressrun.production.reprint)."""
     started = time.perf_counter()
+    inputs = job_inputs(source=source, template=template, profile=profile, rules=rules)
     template = template if isinstance(template, Template) else load_template(template)
     profile = profile if isinstance(profile, Profile) else load_profile(profile)
     job_rules = rules if isinstance(rules, RuleSet) or rules is None else load_rules(rules)
@@ -132,9 +152,12 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     suppressed = ~state.failed & ~printed_stream[first_stream]
     _write_suppressed(out_dir / "suppressed.parquet", profile, record_numbers, keys, suppressed,
                       first_stream)
+    # International mail carries no domestic postal barcode, so needs no postal data.
+    domestic = np.array([s.print and not s.international for s in streams])
+    overseas = ~(candidates & domestic).any(axis=1)
     if profile.postal is not None:
         for bad, field_name, reason in marks_.postal_problems(profile.postal, table):
-            for row in np.flatnonzero(bad & ~state.failed & ~suppressed):
+            for row in np.flatnonzero(bad & ~state.failed & ~suppressed & ~overseas):
                 exception(int(row), field_name, f"postal barcode: {reason}")
                 state.failed[row] = True
     exceptions.flush()
@@ -176,6 +199,10 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     job.write_tickets(manifest)
     summary = _summary(job, profile, template, manifest, n, int(suppressed.sum()), len(exceptions),
                        first_stream, suppressed, trays, time.perf_counter() - started, reprint)
+    summary["inputs"] = inputs
+    summary["key_fields"] = list(key_fields)
+    if reprint is not None:
+        summary["input_records"] = record_numbers.tolist()
     if summary["records_in"] != summary["records_in_pieces"] + summary["suppressed"] + summary["exceptions"]:
         summary["reconciled"] = False
     write_job_report(out_dir / "report.json", out_dir / "report.html", summary)
@@ -199,6 +226,18 @@ class ReprintSelection:
 
     def piece_numbers_for(self, first_records: np.ndarray) -> np.ndarray:
         return np.array([self.piece_of_first_record[int(r)] for r in first_records], dtype=np.int64)
+
+
+def job_inputs(**inputs) -> dict:
+    """Files the job read, with their sha256, so that a reprint can find them
+    and refuse inputs that changed since (the pieces would differ)."""
+    listed = {}
+    for name, value in inputs.items():
+        if isinstance(value, (str, os.PathLike)) and Path(value).is_file():
+            listed[name] = {"path": str(Path(value).resolve()), "sha256": _sha256(Path(value))}
+        else:
+            listed[name] = None
+    return listed
 
 
 def _composed_schema(schema: pa.Schema, job_rules: Optional[RuleSet]) -> pa.Schema:
@@ -246,7 +285,10 @@ def _plan(profile: Profile, table: pa.Table, printable: np.ndarray):
     if missing:
         raise DataError(f"the profile groups or sorts by {', '.join(missing)}, which the data does not "
                         f"have (columns: {', '.join(table.column_names)})")
-    projection = table.select(sorted(columns)).take(pa.array(printable, pa.int64()))
+    # The row positions ride along: a table of no columns would have no rows.
+    rows = pa.array(printable, pa.int64())
+    projection = pa.table([table.column(c).take(rows) for c in sorted(columns)] + [rows],
+                          names=sorted(columns) + ["_pressrun_row"])
     return plan_pieces(projection, household_key=household.key if household else (),
                        address_fields=household.address if household else (),
                        sort_key=presort.sort_key if presort else (),
@@ -386,8 +428,11 @@ class _Job:
             parts.append(inserter)
         postal_texts = [""] * piece_count
         if profile.postal is not None:
-            postal_texts = per_record.postal.take(pa.array(first_rows, pa.int64())).to_pylist()
-            parts.append(marks_.postal_marks(profile.postal, sheets.piece_page_starts[:-1], postal_texts))
+            domestic = np.flatnonzero(~np.array([profile.streams[s].international for s in stream.tolist()], bool))
+            texts = per_record.postal.take(pa.array(first_rows[domestic], pa.int64())).to_pylist()
+            for p, text in zip(domestic.tolist(), texts):
+                postal_texts[p] = text
+            parts.append(marks_.postal_marks(profile.postal, sheets.piece_page_starts[:-1][domestic], texts))
         all_marks = marks_.concat(parts)
         # Each stream's pieces into its current file, a new file at the limits.
         files = np.empty(piece_count, object)
@@ -437,7 +482,7 @@ class _Job:
                                        title=f"{self.job_id} {stream}", producer="pressrun",
                                        deflate_threads=self.writer_args["threads"])
             current = _PrintFile(stream=stream, name=name, path=path, writer=writer,
-                                 sink=open(path.with_name(name + ".partial"), "wb", buffering=1 << 20))
+                                 sink=_HashingFile(path.with_name(name + ".partial")))
             self.files[stream] = current
         return current
 
@@ -473,6 +518,7 @@ class _Job:
         writer.finish()
         writer.write_output(print_file.sink)
         print_file.sink.close()
+        print_file.sha256 = print_file.sink.hexdigest()
         os.replace(print_file.path.with_name(print_file.name + ".partial"), print_file.path)
         print_file.writer = None
         self.closed.append(print_file)
@@ -495,22 +541,22 @@ class _Job:
         stations = 0
         if profile.inserter is not None and profile.inserter.feeds:
             stations = max(profile.inserter.feeds)
-        feed_text = ["".join("1" if f >> i & 1 else "0" for i in range(stations)) for f in feeds.tolist()]
+        bits = ((feeds[:, None] >> np.arange(stations)) & 1).astype(np.uint8) + ord("0")
+        feed_text = pa.array(bits.tobytes().decode("ascii")[i * stations:(i + 1) * stations]
+                             for i in range(piece_count)) if stations else pa.array([""] * piece_count)
         streams = profile.streams
         envelope = [streams[s].envelope for s in stream.tolist()]
         weight = sheets.weight_g + np.array([profile.envelopes[e].weight_g for e in envelope])
         symbology = profile.postal.symbology if profile.postal else ""
-        bars = [""] * piece_count
-        if profile.postal is not None:
-            from ..barcodes import encode  # the same encoder the core draws with
-            bars = [_postal_bars(symbology, text, encode) for text in postal_texts]
+        bars = _postal_bars(symbology, postal_texts) if profile.postal is not None else [""] * piece_count
+        symbols = [symbology if text else "" for text in postal_texts]
         payload_values = pa.array(sheet_payloads if sheet_payloads else [""] * len(sheets.sheet_piece), pa.string())
         columns = {
-            "piece_id": pa.array([f"{k:0{PIECE_ID_DIGITS}d}" for k in piece_numbers.tolist()], pa.string()),
-            "job_id": pa.array([self.job_id] * piece_count, pa.string()),
+            "piece_id": pc.utf8_lpad(pc.cast(pa.array(piece_numbers), pa.string()), PIECE_ID_DIGITS, "0"),
+            "job_id": pa.repeat(self.job_id, piece_count),
             "record_ids": pa.ListArray.from_arrays(doc_offsets, pa.array(per_record.record_numbers[rows], pa.int64())),
             "record_keys": pa.ListArray.from_arrays(doc_offsets, per_record.keys.take(pa.array(rows, pa.int64()))),
-            "stream": pa.array([streams[s].name for s in stream.tolist()], pa.string()),
+            "stream": pa.array([s.name for s in streams], pa.string()).take(pa.array(stream)),
             "file": pa.array(files.tolist(), pa.string()),
             "first_page": pa.array(first_page, pa.int64()),
             "pages": pa.array(sheets.page_counts, pa.int32()),
@@ -518,13 +564,13 @@ class _Job:
             "duplex": pa.array(sheets.pages_per_sheet == 2, pa.bool_()),
             "envelope": pa.array(envelope, pa.string()),
             "weight_g": pa.array(np.round(weight, 3), pa.float64()),
-            "stocks": pa.ListArray.from_arrays(sheet_offsets, pa.array(stock_names[sheets.sheet_stock].tolist(), pa.string())),
-            "trays": pa.ListArray.from_arrays(sheet_offsets, pa.array(tray_names[sheets.sheet_stock].tolist(), pa.string())),
+            "stocks": pa.ListArray.from_arrays(sheet_offsets, pa.array(list(stock_names), pa.string()).take(pa.array(sheets.sheet_stock))),
+            "trays": pa.ListArray.from_arrays(sheet_offsets, pa.array(list(tray_names), pa.string()).take(pa.array(sheets.sheet_stock))),
             "sequence": pa.array(piece_sequence, pa.int64()),
             "feeds": pa.array(feed_text, pa.string()),
             "divert": pa.array(divert, pa.bool_()),
             "mark_payloads": pa.ListArray.from_arrays(sheet_offsets, payload_values),
-            "postal_symbology": pa.array([symbology] * piece_count, pa.string()),
+            "postal_symbology": pa.array(symbols, pa.string()),
             "postal_payload": pa.array(postal_texts, pa.string()),
             "postal_bars": pa.array(bars, pa.string()),
             "postcode": per_record.postcode.take(pa.array(first_rows, pa.int64())),
@@ -552,11 +598,11 @@ class _Job:
                       description=f"{profile.name}: stream {print_file.stream}")
 
 
-def _postal_bars(symbology: str, text: str, encode) -> str:
-    parts = text.split("|")
-    if symbology == "auspost":
-        return encode("auspost", parts[1], fcc=parts[0], customer=parts[2] if len(parts) > 2 else "").bars
-    return encode("imb", parts[0], routing=parts[1] if len(parts) > 1 else "").bars
+def _postal_bars(symbology: str, texts: list[str]) -> list[str]:
+    """The bars the core draws for each payload (its own encoder, checked
+    payloads); "" for a piece without a postal barcode."""
+    encode = _native.auspost_encode if symbology == "auspost" else _native.imb_encode
+    return [encode(*text.split("|")) if text else "" for text in texts]
 
 
 def _ranks(counts: np.ndarray) -> np.ndarray:
@@ -631,7 +677,7 @@ def _summary(job: _Job, profile: Profile, template: Template, manifest: pa.Table
             in_file = file_column == print_file.name
             files.append({"name": print_file.name, "pieces": int(in_file.sum()), "pages": int(pages[in_file].sum()),
                           "sheets": int(sheets[in_file].sum()), "bytes": print_file.path.stat().st_size,
-                          "sha256": _sha256(print_file.path)})
+                          "sha256": print_file.sha256})
         streams.append({"name": stream.name, "envelope": stream.envelope, "pieces": int(in_stream.sum()),
                         "sheets": int(sheets[in_stream].sum()), "pages": int(pages[in_stream].sum()),
                         "files": files})

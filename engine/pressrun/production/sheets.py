@@ -125,7 +125,8 @@ def choose_streams(profile: Profile, candidates: np.ndarray, sheets: np.ndarray,
         if not stream.print:
             continue
         envelope = profile.envelopes[stream.envelope]
-        fits = sheets <= stream.max_sheets
+        # The stream's own limit, but never more than its envelope holds.
+        fits = sheets <= min(stream.max_sheets or envelope.max_sheets, envelope.max_sheets)
         if envelope.max_weight_g > 0:
             fits &= weight_g + envelope.weight_g <= envelope.max_weight_g
         take = (chosen < 0) & candidates[:, s] & fits
