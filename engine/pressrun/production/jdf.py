@@ -193,22 +193,24 @@ def write_jdf(path: Path | str, *, job_id: str, job_part: str, pdf_name: str,
     Path(path).write_text("\n".join(lines), encoding="utf-8", newline="\n")
 
 
-def _ranges(element: ET.Element, name: str) -> list[tuple[int, int]]:
-    """A partition's RunIndex: 'a ~ b' ranges (or single pages), space-separated."""
+_RANGE = re.compile(r"\s*(-?\d+)(?:\s*~\s*(-?\d+))?\s*")
+
+
+def _ranges(element: ET.Element, name: str) -> np.ndarray:
+    """A partition's RunIndex ('a ~ b' ranges or single pages, space-separated)
+    as an (n, 2) array of first and last pages."""
     value = element.get("RunIndex", "")
-    ranges = []
-    for match in re.finditer(r"(-?\d+)(?:\s*~\s*(-?\d+))?|(\S)", value):
-        if match.group(3) is not None:
-            raise ValueError(f"{name}: RunIndex {value!r} is not a list of 'first ~ last' ranges")
-        first = int(match.group(1))
-        ranges.append((first, int(match.group(2)) if match.group(2) is not None else first))
-    return ranges
+    found = _RANGE.findall(value)
+    if _RANGE.sub("", value):
+        raise ValueError(f"{name}: RunIndex {value[:60]!r} is not a list of 'first ~ last' ranges")
+    pairs = np.array([(int(a), int(b or a)) for a, b in found], dtype=np.int64).reshape(-1, 2)
+    return pairs
 
 
 def read_jdf_runs(path: Path | str) -> list[SheetRun]:
     """The runs a ticket describes, in page order: what the press will do,
     read back for the reconciliation. ValueError if it cannot be read, or if
-    a page has no medium or no sides."""
+    a page has no medium or no sides, or two."""
     name = Path(path).name
     try:
         root = ET.parse(path).getroot()
@@ -221,27 +223,22 @@ def read_jdf_runs(path: Path | str) -> list[SheetRun]:
     pages = int(run_list.get("NPage", "0"))
     media_names = {m.get("ID"): m.get("DescriptiveName", m.get("ID", ""))
                    for m in pool.findall("jdf:Media", _NS)}
-    medium = np.full(pages, -1, np.int64)
-    sides = np.full(pages, -1, np.int64)
     labels: list[tuple[str, str]] = []
+    medium_ranges, side_ranges = [], []
     for partition in pool.findall("jdf:DigitalPrintingParams/jdf:DigitalPrintingParams", _NS):
         media_ref = partition.find("jdf:MediaRef", _NS)
         if media_ref is None or media_ref.get("rRef") not in media_names:
             raise ValueError(f"{name}: a DigitalPrintingParams partition has no known medium")
         tray = partition.find("jdf:GeneralID[@IDUsage='InputTray']", _NS)
         labels.append((media_names[media_ref.get("rRef")], tray.get("IDValue", "") if tray is not None else ""))
-        for first, last in _ranges(partition, name):
-            _fill(medium, first, last, len(labels) - 1, name)
+        medium_ranges.append((_ranges(partition, name), len(labels) - 1))
     for partition in pool.findall("jdf:LayoutPreparationParams/jdf:LayoutPreparationParams", _NS):
         side = partition.get("Sides")
         if side not in (ONE_SIDED, TWO_SIDED):
             raise ValueError(f"{name}: a LayoutPreparationParams partition has no Sides")
-        for first, last in _ranges(partition, name):
-            _fill(sides, first, last, int(side == TWO_SIDED), name)
-    for what, values in (("medium", medium), ("Sides", sides)):
-        missing = np.flatnonzero(values < 0)
-        if len(missing):
-            raise ValueError(f"{name}: page {int(missing[0])} has no {what}")
+        side_ranges.append((_ranges(partition, name), int(side == TWO_SIDED)))
+    medium = _per_page(medium_ranges, pages, "medium", name)
+    sides = _per_page(side_ranges, pages, "Sides", name)
     change = np.flatnonzero((np.diff(medium) != 0) | (np.diff(sides) != 0)) + 1
     starts = np.concatenate([[0], change]).astype(np.int64) if pages else np.zeros(0, np.int64)
     ends = np.concatenate([change, [pages]]) - 1 if pages else np.zeros(0, np.int64)
@@ -249,9 +246,23 @@ def read_jdf_runs(path: Path | str) -> list[SheetRun]:
             for a, b in zip(starts.tolist(), ends.tolist())]
 
 
-def _fill(values: np.ndarray, first: int, last: int, value: int, name: str) -> None:
-    if not 0 <= first <= last < len(values):
-        raise ValueError(f"{name}: run {first}-{last} lies outside pages 0-{len(values) - 1}")
-    if (values[first:last + 1] >= 0).any():
-        raise ValueError(f"{name}: run {first}-{last} overlaps another partition's pages")
-    values[first:last + 1] = value
+def _per_page(partitions: list[tuple[np.ndarray, int]], pages: int, what: str, name: str) -> np.ndarray:
+    """The value of each page from (ranges, value) partitions; every page exactly once."""
+    ranges = np.concatenate([r for r, _ in partitions]) if partitions else np.zeros((0, 2), np.int64)
+    values = np.concatenate([np.full(len(r), v, np.int64) for r, v in partitions]) if partitions else \
+        np.zeros(0, np.int64)
+    outside = (ranges[:, 0] < 0) | (ranges[:, 1] < ranges[:, 0]) | (ranges[:, 1] >= pages)
+    if outside.any():
+        first, last = ranges[np.argmax(outside)]
+        raise ValueError(f"{name}: run {first}-{last} lies outside pages 0-{pages - 1}")
+    lengths = ranges[:, 1] - ranges[:, 0] + 1
+    covered = np.repeat(ranges[:, 0], lengths) + (np.arange(int(lengths.sum())) -
+                                                   np.repeat(np.cumsum(lengths) - lengths, lengths))
+    counts = np.bincount(covered, minlength=pages)
+    if (counts > 1).any():
+        raise ValueError(f"{name}: page {int(np.argmax(counts > 1))} is in two {what} partitions")
+    if (counts == 0).any():
+        raise ValueError(f"{name}: page {int(np.argmax(counts == 0))} has no {what}")
+    per_page = np.empty(pages, np.int64)
+    per_page[covered] = np.repeat(values, lengths)
+    return per_page

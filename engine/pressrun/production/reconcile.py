@@ -10,6 +10,8 @@ manifest and the report describe. Run after each job and by
 from __future__ import annotations
 
 import hashlib
+import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -250,7 +252,58 @@ def _check_jdf(jdf_path: Path, pieces: pa.Table, pages: int, problems: list[str]
             problems.append(f"{jdf_path.name}: {len(wrong) - NAMED_AT_MOST:,} more sheets differ in {label}")
 
 
+_XREF = re.compile(rb"(\d+) 0 obj\s*<<(.*?)>>\s*stream\r?\n", re.S)
+_ROOT_PAGES = re.compile(rb"/Pages (\d+) 0 R")
+
+
+def _xref_page_count(path: Path) -> int | None:
+    """The page count read from the file itself: startxref -> the cross-reference
+    stream -> the catalog -> the page tree root's /Count. Only for the simple
+    structure pressrun writes (one xref stream, no object streams, no updates);
+    None for anything else, which pikepdf then reads."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            f.seek(max(0, size - 64))
+            tail = f.read()
+            at = tail.rfind(b"startxref")
+            if at < 0 or tail.count(b"%%EOF") != 1:
+                return None
+            xref_at = int(tail[at + 9:].split()[0])
+            f.seek(xref_at)
+            head = f.read(4096)
+            match = _XREF.match(head)
+            if match is None or b"/Type/XRef" not in match.group(2) or b"/Prev" in match.group(2):
+                return None
+            entries = dict(re.findall(rb"/(W|Length|Root|Size)[\[ ]?([\d ]+)", match.group(2)))
+            widths = [int(w) for w in entries[b"W"].split()]
+            length, root = int(entries[b"Length"]), int(entries[b"Root"].split()[0])
+            f.seek(xref_at + match.end())
+            table = zlib.decompress(f.read(length))
+            row = sum(widths)
+
+            def object_text(number: int) -> bytes:
+                entry = table[number * row:(number + 1) * row]
+                kind = int.from_bytes(entry[:widths[0]], "big") if widths[0] else 1
+                if len(entry) != row or kind != 1:
+                    raise ValueError("not a plain object")
+                f.seek(int.from_bytes(entry[widths[0]:widths[0] + widths[1]], "big"))
+                text = f.read(65536)
+                if not text.startswith(b"%d 0 obj" % number):
+                    raise ValueError("xref offset does not point at the object")
+                return text[:text.index(b"endobj")]
+
+            pages = _ROOT_PAGES.search(object_text(root))
+            count = re.search(rb"/Count (\d+)", object_text(int(pages.group(1)))) if pages else None
+            return int(count.group(1)) if count else None
+    except (OSError, ValueError, KeyError, IndexError, zlib.error, AttributeError):
+        return None
+
+
 def _pdf_pages(path: Path, problems: list[str]) -> int | None:
+    count = _xref_page_count(path)
+    if count is not None:
+        return count
     try:
         with pikepdf.open(path) as pdf:
             return len(pdf.pages)

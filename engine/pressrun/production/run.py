@@ -99,11 +99,12 @@ class _Classified:
     def __init__(self, n: int, profile: Profile):
         self.conditions = {name: np.zeros(n, bool) for name in profile.conditions}
         self.failed = np.zeros(n, bool)
+        self.rule_columns: Optional[pa.Table] = None   # the job's rules, one column each
 
 
 def produce(source, template: "str | os.PathLike | Template", profile: "str | os.PathLike | Profile",
             out_dir: "str | os.PathLike", *, rules=None, job_id: Optional[str] = None,
-            key_fields: Sequence[str] = (), threads: Optional[int] = None, chunk_pieces: int = 256,
+            key_fields: Sequence[str] = (), threads: Optional[int] = None, chunk_pieces: int = 1024,
             compression: str = "fast", reprint: Optional["ReprintSelection"] = None,
             verify: bool = True) -> ProductionResult:
     """Composes `source` into mail pieces per the production profile, writing
@@ -139,6 +140,12 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
         exceptions.add(RecordException(int(record_numbers[row]), keys[row].as_py(), field_name, reason))
 
     state = _classify(table, profile, job_rules, exception)
+    # The data as composed: its columns, then the rules' (evaluated once, above).
+    composed = table
+    if state.rule_columns is not None:
+        for name in state.rule_columns.column_names:
+            composed = composed.append_column(state.rule_columns.schema.field(name),
+                                              state.rule_columns.column(name))
     streams = profile.streams
     candidates = np.zeros((n, len(streams)), bool)
     for s, stream in enumerate(streams):
@@ -174,7 +181,7 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
 
     writer_args = dict(compression=_COMPRESSION[compression], threads=_deflate_threads(threads))
     composer = _native.Composer(compiled.plan)
-    field_columns = _field_columns(compiled, _composed_schema(table.schema, job_rules))
+    field_columns = _field_columns(compiled, composed.schema)
     job = _Job(profile=profile, compiled=compiled, composer=composer, out_dir=out_dir, job_id=job_id,
                file_prefix=f"reprint-{job_id}-" if reprint is not None else "", writer_args=writer_args,
                reprint=reprint)
@@ -183,8 +190,8 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     for c0 in range(0, piece_count, chunk_pieces):
         chunk = np.arange(c0, min(c0 + chunk_pieces, piece_count))
         part = job.compose_chunk(
-            chunk=chunk, piece_starts=piece_starts, record_rows=record_rows, table=table,
-            job_rules=job_rules, field_columns=field_columns, candidates=candidates,
+            chunk=chunk, piece_starts=piece_starts, record_rows=record_rows, table=composed,
+            field_columns=field_columns, candidates=candidates,
             piece_numbers=piece_numbers, per_record=per_record, exception=exception)
         exceptions.flush()
         if part is not None:
@@ -240,13 +247,6 @@ def job_inputs(**inputs) -> dict:
     return listed
 
 
-def _composed_schema(schema: pa.Schema, job_rules: Optional[RuleSet]) -> pa.Schema:
-    if job_rules is None:
-        return schema
-    program = job_rules.compile(schema)
-    return pa.schema(list(schema) + [pa.field(r.name, r.type) for r in program.rules])
-
-
 def _classify(table: pa.Table, profile: Profile, job_rules: Optional[RuleSet], exception) -> _Classified:
     """Evaluates the job's rules and the profile's conditions over all records;
     a record a rule fails for goes to the exception report."""
@@ -257,11 +257,14 @@ def _classify(table: pa.Table, profile: Profile, job_rules: Optional[RuleSet], e
     if not rules:
         return state
     rule_set = RuleSet(rules, source=job_rules.source if job_rules is not None else profile.source)
+    job_rule_names = job_rules.names if job_rules is not None else []
+    parts = []
     for start in range(0, table.num_rows, _RULE_ROWS):
         batch = table.slice(start, _RULE_ROWS).combine_chunks().to_batches()
         if not batch:
             continue
         result = rule_set.evaluate(batch[0])
+        parts.append(pa.Table.from_batches([result.batch.select(job_rule_names)]))
         for name in state.conditions:
             values = pc.fill_null(result.batch.column(name), False).to_numpy(zero_copy_only=False)
             state.conditions[name][start:start + len(values)] = values
@@ -271,6 +274,8 @@ def _classify(table: pa.Table, profile: Profile, job_rules: Optional[RuleSet], e
                 exception(start + row, rule_name if shown == rule_name else "",
                           f"rule '{shown}': {reason}")
             state.failed[start + row] = True
+    if job_rule_names and parts:
+        state.rule_columns = pa.concat_tables(parts).combine_chunks()
     return state
 
 
@@ -337,7 +342,7 @@ class _Job:
     file_numbers: Counter = field(default_factory=Counter)
     sequence: Counter = field(default_factory=Counter)  # stream -> inserter sequence counter
 
-    def compose_chunk(self, *, chunk, piece_starts, record_rows, table, job_rules, field_columns,
+    def compose_chunk(self, *, chunk, piece_starts, record_rows, table, field_columns,
                       candidates, piece_numbers, per_record, exception) -> Optional[pa.Table]:
         profile = self.profile
         counts = piece_starts[chunk + 1] - piece_starts[chunk]
@@ -345,8 +350,6 @@ class _Job:
         rows = record_rows[positions]
         doc_piece = np.repeat(np.arange(len(chunk)), counts)
         batch = table.take(pa.array(rows, pa.int64())).combine_chunks().to_batches()[0]
-        if job_rules is not None:
-            batch = job_rules.evaluate(batch).batch   # the same records passed them in _classify
         first_held, page_counts, errors = self.composer.layout_batch(*batch.__arrow_c_array__(),
                                                                     field_columns)
         for row, field_index, message in errors:
