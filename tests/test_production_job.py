@@ -27,7 +27,8 @@ from pressrun.production.jdf import read_jdf_runs
 from pressrun.production.manifest import read_manifest
 from pressrun.production.profile import load_profile
 from pressrun.production.reconcile import reconcile_job
-from pressrun.production.run import load_reprint, produce
+from pressrun.production.reprint import load_reprint
+from pressrun.production.run import produce
 
 pytestmark = pytest.mark.native_boundary
 

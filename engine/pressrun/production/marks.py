@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .inserter import MatrixScheme, OmrScheme, matrix_payloads, omr_tracks, track_strings
-from .profile import Postal, Profile
+from .profile import Postal
 
 # PrMarkKind of pressrun.h
 MARK_OMR, MARK_DATAMATRIX, MARK_AUSPOST, MARK_IMB = 1, 2, 6, 7

@@ -12,10 +12,8 @@ so memory is the data plus one chunk of held pages.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -28,20 +26,21 @@ import pyarrow.parquet as pq
 from .. import _native
 from ..compile import compile_template
 from ..errors import DataError, ReconciliationError
-from ..fontsubset import subset_cff
 from ..job import _COMPRESSION, _deflate_threads, _field_columns, _keys
 from ..reports import ExceptionReport, RecordException
 from ..rules import RuleSet, load_rules
 from ..sources import open_source
 from ..template import Template, load_template
 from . import marks as marks_
-from .grouping import mail_trays, plan_pieces
-from .jdf import Media, sheet_runs, write_jdf
+from .grouping import plan_pieces
 from .jobreport import write_job_report
-from .manifest import MANIFEST_SCHEMA, SUPPRESSED_SCHEMA, ManifestWriter, read_manifest
+from .manifest import MANIFEST_SCHEMA, SUPPRESSED_SCHEMA, ManifestWriter
+from .printfiles import PrintFile, PrintFiles
 from .profile import Profile, load_profile
 from .reconcile import Reconciliation, check_or_raise
+from .reprint import ReprintSelection
 from .sheets import choose_streams, lay_out_sheets
+from .summary import job_summary, sha256_of, with_mail_trays
 
 _RULE_ROWS = 65536
 PIECE_ID_DIGITS = 8
@@ -57,39 +56,6 @@ class ProductionResult:
     @property
     def files(self) -> list[Path]:
         return [self.job_dir / f["name"] for s in self.summary["streams"] for f in s["files"]]
-
-
-class _HashingFile:
-    """A file that hashes what is written to it, so the report's sha256 costs no second read."""
-
-    def __init__(self, path: Path):
-        self._file = open(path, "wb", buffering=1 << 20)
-        self._digest = hashlib.sha256()
-
-    def write(self, data) -> int:
-        self._digest.update(data)
-        return self._file.write(data)
-
-    def close(self) -> None:
-        self._file.close()
-
-    def hexdigest(self) -> str:
-        return self._digest.hexdigest()
-
-
-@dataclass
-class _PrintFile:
-    """One print file of a stream: its writer and what went into it."""
-    stream: str
-    name: str
-    path: Path
-    writer: object
-    sink: object
-    pieces: int = 0
-    pages: int = 0
-    sheet_stocks: list = field(default_factory=list)   # arrays of stock indices per sheet
-    sheet_pps: list = field(default_factory=list)      # arrays of pages per sheet
-    sha256: str = ""
 
 
 class _Classified:
@@ -179,32 +145,37 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     if reprint is not None:
         piece_numbers = reprint.piece_numbers_for(record_numbers[first_rows])
 
-    writer_args = dict(compression=_COMPRESSION[compression], threads=_deflate_threads(threads))
-    composer = _native.Composer(compiled.plan)
+    files = PrintFiles(profile=profile, plan=compiled.plan, fonts=compiled.fonts, out_dir=out_dir,
+                       job_id=job_id, prefix=f"reprint-{job_id}-" if reprint is not None else "",
+                       compression=_COMPRESSION[compression], threads=_deflate_threads(threads))
     field_columns = _field_columns(compiled, composed.schema)
-    job = _Job(profile=profile, compiled=compiled, composer=composer, out_dir=out_dir, job_id=job_id,
-               file_prefix=f"reprint-{job_id}-" if reprint is not None else "", writer_args=writer_args,
-               reprint=reprint)
+    job = _Job(profile=profile, compiled=compiled, composer=_native.Composer(compiled.plan), files=files,
+               job_id=job_id, reprint=reprint)
     manifest_parts = []
     per_record = _PerRecord(profile, table, state, record_numbers, keys)
-    for c0 in range(0, piece_count, chunk_pieces):
-        chunk = np.arange(c0, min(c0 + chunk_pieces, piece_count))
-        part = job.compose_chunk(
-            chunk=chunk, piece_starts=piece_starts, record_rows=record_rows, table=composed,
-            field_columns=field_columns, candidates=candidates,
-            piece_numbers=piece_numbers, per_record=per_record, exception=exception)
-        exceptions.flush()
-        if part is not None:
-            manifest_parts.append(part)
-    job.finish_files()
-    exceptions.close()
+    try:
+        for c0 in range(0, piece_count, chunk_pieces):
+            chunk = np.arange(c0, min(c0 + chunk_pieces, piece_count))
+            part = job.compose_chunk(
+                chunk=chunk, piece_starts=piece_starts, record_rows=record_rows, table=composed,
+                field_columns=field_columns, candidates=candidates,
+                piece_numbers=piece_numbers, per_record=per_record, exception=exception)
+            exceptions.flush()
+            if part is not None:
+                manifest_parts.append(part)
+        files.close_all()
+    except BaseException:
+        files.abandon()
+        raise
+    finally:
+        exceptions.close()
 
     manifest = pa.concat_tables(manifest_parts) if manifest_parts else MANIFEST_SCHEMA.empty_table()
-    manifest, trays = _with_mail_trays(manifest, profile)
+    manifest, trays = with_mail_trays(manifest, profile)
     with ManifestWriter(out_dir / "manifest.parquet", out_dir / "manifest.csv") as writer:
         writer.add(manifest)
-    job.write_tickets(manifest)
-    summary = _summary(job, profile, template, manifest, n, int(suppressed.sum()), len(exceptions),
+    files.write_tickets(manifest)
+    summary = job_summary(files, job_id, profile, template, manifest, n, int(suppressed.sum()), len(exceptions),
                        first_stream, suppressed, trays, time.perf_counter() - started, reprint)
     summary["inputs"] = inputs
     summary["key_fields"] = list(key_fields)
@@ -221,27 +192,13 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     return ProductionResult(job_id=job_id, job_dir=out_dir, summary=summary, reconciliation=reconciliation)
 
 
-@dataclass
-class ReprintSelection:
-    """Pieces of an earlier job to recreate: their records (input positions,
-    in the original print order) and, per piece, its original number and
-    sequence, so content and marks come out identical."""
-    records: np.ndarray               # int64 input record numbers
-    piece_of_first_record: dict       # record number -> piece number
-    sequence_of_piece: dict           # piece number -> inserter sequence of its first sheet
-    original_job_id: str
-
-    def piece_numbers_for(self, first_records: np.ndarray) -> np.ndarray:
-        return np.array([self.piece_of_first_record[int(r)] for r in first_records], dtype=np.int64)
-
-
 def job_inputs(**inputs) -> dict:
     """Files the job read, with their sha256, so that a reprint can find them
     and refuse inputs that changed since (the pieces would differ)."""
     listed = {}
     for name, value in inputs.items():
         if isinstance(value, (str, os.PathLike)) and Path(value).is_file():
-            listed[name] = {"path": str(Path(value).resolve()), "sha256": _sha256(Path(value))}
+            listed[name] = {"path": str(Path(value).resolve()), "sha256": sha256_of(Path(value))}
         else:
             listed[name] = None
     return listed
@@ -329,18 +286,14 @@ class _PerRecord:
 
 @dataclass
 class _Job:
+    """Composes chunks of pieces and writes them into the job's print files."""
     profile: Profile
     compiled: object
     composer: object
-    out_dir: Path
+    files: PrintFiles
     job_id: str
-    file_prefix: str
-    writer_args: dict
     reprint: Optional[ReprintSelection]
-    files: dict = field(default_factory=dict)          # stream -> current _PrintFile
-    closed: list = field(default_factory=list)         # finished _PrintFile, in order
-    file_numbers: Counter = field(default_factory=Counter)
-    sequence: Counter = field(default_factory=Counter)  # stream -> inserter sequence counter
+    sequence: dict = field(default_factory=dict)  # stream -> the inserter sequence counter
 
     def compose_chunk(self, *, chunk, piece_starts, record_rows, table, field_columns,
                       candidates, piece_numbers, per_record, exception) -> Optional[pa.Table]:
@@ -397,46 +350,57 @@ class _Job:
                               doc_pages=page_counts.astype(np.int64), piece_count=len(first_rows),
                               duplex=duplex, inserts=inserts, stock_when=stock_when)
 
-    def _write(self, *, chunk, rows, doc_piece, first_rows, stream, sheets, piece_numbers,
-               per_record) -> pa.Table:
+    def _sequences(self, stream: np.ndarray, sheets, piece_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The inserter sequence of each piece's first sheet and of every sheet:
+        counted per stream in print order (sheets or pieces, as the scheme says);
+        a reprint keeps the original's."""
         profile = self.profile
-        piece_count = len(chunk)
-        sheet_counts = sheets.sheets
-        sheet_stream = stream[sheets.sheet_piece]
-        # Inserter sequence: counted per stream, in print order.
-        sequence = np.zeros(len(sheets.sheet_piece), np.int64)
-        piece_sequence = np.zeros(piece_count, np.int64)
         per_sheet = profile.inserter is None or getattr(profile.inserter.scheme, "sequence_per", "sheet") == "sheet"
+        piece_sequence = np.zeros(len(stream), np.int64)
         for s in np.unique(stream):
             name = profile.streams[s].name
             in_stream = np.flatnonzero(stream == s)
             if self.reprint is not None:
                 starts = np.array([self.reprint.sequence_of_piece[int(k)] for k in piece_numbers[in_stream]])
             else:
-                units = sheet_counts[in_stream] if per_sheet else np.ones(len(in_stream), np.int64)
-                starts = self.sequence[name] + np.cumsum(units) - units
-                self.sequence[name] += int(units.sum())
+                units = sheets.sheets[in_stream] if per_sheet else np.ones(len(in_stream), np.int64)
+                starts = self.sequence.get(name, 0) + np.cumsum(units) - units
+                self.sequence[name] = self.sequence.get(name, 0) + int(units.sum())
             piece_sequence[in_stream] = starts
-        sequence = piece_sequence[sheets.sheet_piece] + ((sheets.sheet_number - 1) if per_sheet else 0)
-        feeds = np.bitwise_or.reduceat(per_record.feeds[rows], np.searchsorted(doc_piece, np.arange(piece_count)))
-        divert = np.logical_or.reduceat(per_record.divert[rows], np.searchsorted(doc_piece, np.arange(piece_count)))
-        parts, payloads = [], [[] for _ in range(piece_count)]
-        sheet_payloads: list[str] = []
+        sheet_sequence = piece_sequence[sheets.sheet_piece] + ((sheets.sheet_number - 1) if per_sheet else 0)
+        return piece_sequence, sheet_sequence
+
+    def _marks(self, *, stream, sheets, piece_numbers, sequence, feeds, divert, first_rows, per_record):
+        """The chunk's marks, the inserter payload per sheet and the postal text per piece."""
+        profile = self.profile
+        parts, sheet_payloads = [], []
         if profile.inserter is not None:
             inserter, sheet_payloads = marks_.inserter_marks(
                 profile.inserter.scheme, job_id=self.reprint.original_job_id if self.reprint else self.job_id,
                 sheet_front=sheets.sheet_front, piece_number=piece_numbers[sheets.sheet_piece],
-                sheet_number=sheets.sheet_number, sheets=sheet_counts[sheets.sheet_piece],
+                sheet_number=sheets.sheet_number, sheets=sheets.sheets[sheets.sheet_piece],
                 sequence=sequence, feeds=feeds[sheets.sheet_piece], divert=divert[sheets.sheet_piece])
             parts.append(inserter)
-        postal_texts = [""] * piece_count
+        postal_texts = [""] * len(stream)
         if profile.postal is not None:
             domestic = np.flatnonzero(~np.array([profile.streams[s].international for s in stream.tolist()], bool))
             texts = per_record.postal.take(pa.array(first_rows[domestic], pa.int64())).to_pylist()
             for p, text in zip(domestic.tolist(), texts):
                 postal_texts[p] = text
             parts.append(marks_.postal_marks(profile.postal, sheets.piece_page_starts[:-1][domestic], texts))
-        all_marks = marks_.concat(parts)
+        return marks_.concat(parts), sheet_payloads, postal_texts
+
+    def _write(self, *, chunk, rows, doc_piece, first_rows, stream, sheets, piece_numbers,
+               per_record) -> pa.Table:
+        profile = self.profile
+        piece_count = len(chunk)
+        piece_sequence, sequence = self._sequences(stream, sheets, piece_numbers)
+        first_docs = np.searchsorted(doc_piece, np.arange(piece_count))
+        feeds = np.bitwise_or.reduceat(per_record.feeds[rows], first_docs)      # any record's insert
+        divert = np.logical_or.reduceat(per_record.divert[rows], first_docs)    # any record diverts
+        all_marks, sheet_payloads, postal_texts = self._marks(
+            stream=stream, sheets=sheets, piece_numbers=piece_numbers, sequence=sequence, feeds=feeds,
+            divert=divert, first_rows=first_rows, per_record=per_record)
         # Each stream's pieces into its current file, a new file at the limits.
         files = np.empty(piece_count, object)
         first_page = np.zeros(piece_count, np.int64)
@@ -445,8 +409,9 @@ class _Job:
             in_stream = np.flatnonzero(stream == s)
             start = 0
             while start < len(in_stream):
-                print_file = self._file(profile.streams[s].name, in_stream[start:], page_counts)
-                take = self._room(print_file, page_counts[in_stream[start:]])
+                pending = page_counts[in_stream[start:]]
+                print_file = self.files.current(profile.streams[s].name, pending)
+                take = self.files.room(print_file, pending)
                 group = in_stream[start:start + take]
                 base = print_file.pages
                 first_page[group] = base + 1 + np.cumsum(page_counts[group]) - page_counts[group]
@@ -459,37 +424,7 @@ class _Job:
                               sheet_payloads=sheet_payloads, postal_texts=postal_texts,
                               first_rows=first_rows, per_record=per_record)
 
-    def _room(self, print_file: _PrintFile, pages: np.ndarray) -> int:
-        """How many of these pieces still go into the file; an empty file takes
-        at least one, however big, so that every piece has a file."""
-        limit = len(pages)
-        if self.profile.max_pieces_per_file:
-            limit = min(limit, self.profile.max_pieces_per_file - print_file.pieces)
-        if self.profile.max_pages_per_file:
-            room = self.profile.max_pages_per_file - print_file.pages
-            limit = min(limit, int(np.searchsorted(np.cumsum(pages), room, side="right")))
-        if limit <= 0 and print_file.pieces == 0:
-            return 1
-        return max(limit, 0)
-
-    def _file(self, stream: str, pending: np.ndarray, page_counts: np.ndarray) -> _PrintFile:
-        current = self.files.get(stream)
-        if current is not None and self._room(current, page_counts[pending]) == 0:
-            self._close(current)
-            current = None
-        if current is None:
-            self.file_numbers[stream] += 1
-            name = f"{self.file_prefix}{stream}-{self.file_numbers[stream]:03d}.pdf"
-            path = self.out_dir / name
-            writer = _native.PdfWriter(self.compiled.plan, self.writer_args["compression"],
-                                       title=f"{self.job_id} {stream}", producer="pressrun",
-                                       deflate_threads=self.writer_args["threads"])
-            current = _PrintFile(stream=stream, name=name, path=path, writer=writer,
-                                 sink=_HashingFile(path.with_name(name + ".partial")))
-            self.files[stream] = current
-        return current
-
-    def _write_group(self, print_file: _PrintFile, group: np.ndarray, sheets, all_marks) -> None:
+    def _write_group(self, print_file: PrintFile, group: np.ndarray, sheets, all_marks) -> None:
         starts, ends = sheets.piece_page_starts[group], sheets.piece_page_starts[group + 1]
         lengths = ends - starts
         old_pages = np.repeat(starts, lengths) + _ranks(lengths)
@@ -510,26 +445,6 @@ class _Job:
         sheet_mask = in_group[sheets.sheet_piece]
         print_file.sheet_stocks.append(sheets.sheet_stock[sheet_mask])
         print_file.sheet_pps.append(sheets.pages_per_sheet[sheets.sheet_piece[sheet_mask]])
-
-    def _close(self, print_file: _PrintFile) -> None:
-        writer = print_file.writer
-        for plan_font in self.compiled.fonts:
-            if plan_font.is_cff:
-                used = writer.used_glyphs(plan_font.index, plan_font.glyph_count)
-                if used:
-                    writer.set_font_program(plan_font.index, subset_cff(plan_font.path, used), 3)
-        writer.finish()
-        writer.write_output(print_file.sink)
-        print_file.sink.close()
-        print_file.sha256 = print_file.sink.hexdigest()
-        os.replace(print_file.path.with_name(print_file.name + ".partial"), print_file.path)
-        print_file.writer = None
-        self.closed.append(print_file)
-        del self.files[print_file.stream]
-
-    def finish_files(self) -> None:
-        for print_file in list(self.files.values()):
-            self._close(print_file)
 
     def _manifest(self, *, chunk, rows, doc_piece, stream, sheets, piece_numbers, files, first_page,
                   piece_sequence, feeds, divert, sheet_payloads, postal_texts, first_rows,
@@ -582,25 +497,6 @@ class _Job:
         }
         return pa.table(columns, schema=MANIFEST_SCHEMA)
 
-    def write_tickets(self, manifest: pa.Table) -> None:
-        """A JDF job ticket beside each print file: the media of every page range."""
-        profile = self.profile
-        media = [Media(name=s.name, width_pt=s.width_pt, height_pt=s.height_pt, weight_gsm=s.weight_gsm,
-                       preprinted=s.preprinted, media_type=s.media_type, colour=s.colour)
-                 for s in profile.stocks.values()]
-        stock_names = np.array(list(profile.stocks), object)
-        tray_names = np.array([profile.tray_of(s) for s in profile.stocks], object)
-        file_column = manifest.column("file").to_numpy(zero_copy_only=False) if manifest.num_rows else np.array([])
-        for print_file in self.closed:
-            stocks = np.concatenate(print_file.sheet_stocks) if print_file.sheet_stocks else np.zeros(0, np.int64)
-            pps = np.concatenate(print_file.sheet_pps) if print_file.sheet_pps else np.zeros(0, np.int64)
-            runs = sheet_runs(stock_names[stocks], tray_names[stocks], pps, pps == 2)
-            write_jdf(print_file.path.with_suffix(".jdf"), job_id=self.job_id,
-                      job_part=print_file.path.stem, pdf_name=print_file.name, media=media, runs=runs,
-                      pages=print_file.pages, pieces=int((file_column == print_file.name).sum()),
-                      description=f"{profile.name}: stream {print_file.stream}")
-
-
 def _postal_bars(symbology: str, texts: list[str]) -> list[str]:
     """The bars the core draws for each payload (its own encoder, checked
     payloads); "" for a piece without a postal barcode."""
@@ -625,120 +521,3 @@ def _write_suppressed(path: Path, profile: Profile, record_numbers, keys, suppre
     pq.write_table(table, path)
 
 
-def _with_mail_trays(manifest: pa.Table, profile: Profile) -> tuple[pa.Table, list[dict]]:
-    """Presort tray/bag numbers per stream, in each stream's print order."""
-    if manifest.num_rows == 0:
-        return manifest, []
-    presort = profile.presort
-    trays = np.zeros(manifest.num_rows, np.int32)
-    stream = manifest.column("stream").to_numpy(zero_copy_only=False)
-    sort_values = manifest.column("postcode")
-    rows = []
-    for name in dict.fromkeys(stream.tolist()):
-        index = np.flatnonzero(stream == name)
-        values = sort_values.take(pa.array(index, pa.int64()))
-        numbers = mail_trays(values, break_digits=presort.break_digits if presort else 0,
-                             capacity=presort.tray_capacity if presort else 0)
-        trays[index] = numbers
-        ids = manifest.column("piece_id").take(pa.array(index, pa.int64())).to_pylist()
-        value_list = values.to_pylist()
-        digits = presort.break_digits if presort else 0
-        change = np.flatnonzero(np.diff(numbers, prepend=-1) != 0)
-        ends = np.append(change[1:], len(numbers)) - 1
-        for a, b in zip(change.tolist(), ends.tolist()):
-            rows.append({"stream": name, "tray": int(numbers[a]), "first_piece": ids[a], "last_piece": ids[b],
-                         "pieces": b - a + 1, "break_key": (value_list[a] or "")[:digits]})
-    column = manifest.schema.get_field_index("mail_tray")
-    return manifest.set_column(column, "mail_tray", pa.array(trays, pa.int32())), rows
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _summary(job: _Job, profile: Profile, template: Template, manifest: pa.Table, records_in: int,
-             suppressed: int, exceptions: int, first_stream, suppressed_mask, trays, elapsed_s: float,
-             reprint) -> dict:
-    def column(name):
-        return manifest.column(name).to_numpy(zero_copy_only=False) if manifest.num_rows else np.array([])
-    stream_column, file_column = column("stream"), column("file")
-    pages, sheets = column("pages"), column("sheets")
-    record_count = sum(len(r) for r in manifest.column("record_ids").to_pylist()) if manifest.num_rows else 0
-    streams = []
-    for stream in profile.streams:
-        if not stream.print:
-            continue
-        in_stream = stream_column == stream.name
-        files = []
-        for print_file in job.closed:
-            if print_file.stream != stream.name:
-                continue
-            in_file = file_column == print_file.name
-            files.append({"name": print_file.name, "pieces": int(in_file.sum()), "pages": int(pages[in_file].sum()),
-                          "sheets": int(sheets[in_file].sum()), "bytes": print_file.path.stat().st_size,
-                          "sha256": print_file.sha256})
-        streams.append({"name": stream.name, "envelope": stream.envelope, "pieces": int(in_stream.sum()),
-                        "sheets": int(sheets[in_stream].sum()), "pages": int(pages[in_stream].sum()),
-                        "files": files})
-    stock_counts = Counter()
-    if manifest.num_rows:
-        stock_counts.update(pc.list_flatten(manifest.column("stocks")).to_pylist())
-    total_pages = int(pages.sum()) if manifest.num_rows else 0
-    suppressed_by = Counter(profile.streams[s].name for s in first_stream[suppressed_mask].tolist())
-    return {
-        "job_id": job.job_id,
-        "reprint_of": reprint.original_job_id if reprint is not None else None,
-        "template": template.name,
-        "profile": profile.name,
-        "records_in": records_in,
-        "pieces": manifest.num_rows,
-        "records_in_pieces": record_count,
-        "suppressed": suppressed,
-        "suppressed_by_stream": dict(suppressed_by),
-        "exceptions": exceptions,
-        "reconciled": True,
-        "streams": streams,
-        "stocks": [{"name": name, "tray": profile.tray_of(name), "sheets": int(stock_counts.get(name, 0))}
-                   for name in profile.stocks if stock_counts.get(name)],
-        "pages_per_piece": dict(sorted(Counter(pages.tolist()).items())),
-        "sheets_per_piece": dict(sorted(Counter(sheets.tolist()).items())),
-        "mail_trays": trays,
-        "elapsed_s": round(elapsed_s, 3),
-        "pages_per_second": round(total_pages / elapsed_s, 1) if elapsed_s > 0 else 0.0,
-    }
-
-
-def load_reprint(job_dir: "str | os.PathLike", pieces: Sequence[str]) -> ReprintSelection:
-    """The pieces (ids, or 'first-last' ranges of ids) of an earlier job, from its manifest."""
-    job_dir = Path(job_dir)
-    manifest = read_manifest(job_dir / "manifest.parquet")
-    ids = manifest.column("piece_id").to_pylist()
-    wanted: list[int] = []
-    known = {int(i) for i in ids}
-    for spec in pieces:
-        first, _, last = str(spec).partition("-")
-        try:
-            a, b = int(first), int(last or first)
-        except ValueError:
-            raise DataError(f"reprint: {spec!r} is not a piece id or a range like 00000012-00000020") from None
-        chosen = [k for k in range(a, b + 1) if k in known]
-        if not chosen:
-            raise DataError(f"reprint: no piece {spec} in {job_dir / 'manifest.parquet'}")
-        wanted.extend(chosen)
-    wanted_set = set(wanted)
-    records, first_of, sequence = [], {}, {}
-    record_lists = manifest.column("record_ids").to_pylist()
-    sequences = manifest.column("sequence").to_pylist()
-    job_ids = manifest.column("job_id").to_pylist()
-    for piece_id, record_ids, seq in zip(ids, record_lists, sequences):
-        number = int(piece_id)
-        if number in wanted_set:
-            records.extend(record_ids)
-            first_of[record_ids[0]] = number
-            sequence[number] = seq
-    return ReprintSelection(records=np.array(records, np.int64), piece_of_first_record=first_of,
-                            sequence_of_piece=sequence, original_job_id=job_ids[0] if job_ids else "")
