@@ -6,6 +6,7 @@ and against the data itself."""
 from __future__ import annotations
 
 import collections
+import itertools
 import decimal
 import shutil
 from pathlib import Path
@@ -652,7 +653,7 @@ def test_profile_error_last_stock_rule_with_when(tmp_path):
 
 
 def test_profile_error_bad_postal_length(tmp_path):
-    message, path, line = _bad_profile(tmp_path, "  at: [20mm, 39mm]", "  at: [20mm, 39 furlongs]")
+    message, path, line = _bad_profile(tmp_path, "  at: [20mm, 38mm]", "  at: [20mm, 39 furlongs]")
     assert message.startswith(f"{path}:{line}: postal.at: "), message
     assert "'39 furlongs'" in message
 
@@ -676,7 +677,7 @@ def test_profile_error_inside_an_inline_inserter_is_placed_in_the_profile(tmp_pa
 
 
 def test_profile_error_postal_barcode_outside_the_envelope_window(tmp_path):
-    message, path, line = _bad_profile(tmp_path, "  at: [20mm, 39mm]", "  at: [20mm, 74mm]")
+    message, path, line = _bad_profile(tmp_path, "  at: [20mm, 38mm]", "  at: [20mm, 74mm]")
     assert message.startswith(f"{path}:{line}: postal.at: the barcode (20.0, 74.0) mm"), message
     assert "is not inside the window of envelope 'C5' (stream 'c5')" in message
 
@@ -701,3 +702,52 @@ def test_international_pieces_carry_no_postal_barcode_and_need_no_dpid(assets, t
         first = international[0]["first_page"] - 1
         content = _page_streams(pdf, first)
         assert content.count(b" re\n") == content.count(b" re\n", content.index(b" cm\n"))
+
+
+def test_profile_error_stream_max_sheets_beyond_its_envelope(tmp_path):
+    message, path, line = _bad_profile(tmp_path, "  - {name: c5, envelope: C5}",
+                                       "  - {name: c5, envelope: C5, max_sheets: 7}")
+    assert message == (f"{path}:{line}: streams[3].max_sheets: 7 sheets do not fit envelope 'C5', "
+                       "which takes 6")
+
+
+def test_profile_error_duplex_documents_on_a_simplex_printer(tmp_path):
+    text = PROFILE.read_text().replace("  duplex: true\n", "  duplex: false\n")
+    text = text.replace("inserts:\n", "duplex_when: \"segment = 'residential'\"\ninserts:\n")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(ProfileError, match=r"bad\.yaml:\d+: duplex_when: the printer prints one side only"):
+        load_profile(path)
+
+
+def test_profile_error_divert_the_2d_payload_cannot_carry(tmp_path):
+    message, path, line = _bad_profile(
+        tmp_path, 'payload: "{job_id:6}{piece_id:8}{sheet:2}{sheets:2}{feeds:4}{divert:1}"',
+        'payload: "{job_id:6}{piece_id:8}{sheet:2}{sheets:2}{feeds:4}"')
+    assert "inserter.divert: inserter 'statement-2d' carries no divert flag in its payload" in message
+
+
+def test_a_job_id_the_2d_payload_cannot_carry_fails_before_any_output(assets, tmp_path):
+    with pytest.raises(ProfileError, match="job id '12345': inserter 'statement-2d' carries a job id of "
+                                           "exactly 6 printable ASCII characters"):
+        _produce(_statements(5, seed=1), assets, PROFILE, tmp_path / "job", job_id="12345")
+    assert not (tmp_path / "job").exists()
+
+
+def test_mail_trays_break_on_the_first_presort_key(assets, tmp_path):
+    data = _profile_data()
+    data["presort"] = {"sort_key": ["locality"], "break_digits": 3, "tray_capacity": 4}
+    profile = _write_profile(tmp_path / "p.yaml", data)
+    table = _statements(60, seed=4)
+    _produce(table, assets, profile, tmp_path / "job")
+    localities = table.column("locality").to_pylist()
+    for stream, pieces in itertools.groupby(sorted(_manifest(tmp_path / "job"), key=lambda p: p["stream"]),
+                                            key=lambda p: p["stream"]):
+        pieces = sorted(pieces, key=lambda p: p["piece_id"])
+        tray, in_tray, key = 1, 0, None
+        for piece in pieces:
+            prefix = localities[piece["record_ids"][0]][:3]
+            if key is not None and (prefix != key or in_tray == 4):
+                tray, in_tray = tray + 1, 0
+            key, in_tray = prefix, in_tray + 1
+            assert piece["mail_tray"] == tray, (stream, piece["piece_id"])

@@ -153,6 +153,14 @@ class Profile:
     postal: Optional[Postal]
     conditions: dict[str, str] = field(default_factory=dict)  # rule name -> expression
 
+    def check_job_id(self, job_id: str) -> None:
+        """A job id the inserter's 2D payload can carry (it is never padded)."""
+        scheme = self.inserter.scheme if self.inserter is not None else None
+        match = re.search(r"\{job_id:(\d+)\}", scheme.payload) if isinstance(scheme, MatrixScheme) else None
+        if match and (len(job_id) != int(match.group(1)) or not job_id.isascii() or not job_id.isprintable()):
+            raise ProfileError(f"job id {job_id!r}: inserter {scheme.name!r} carries a job id of exactly "
+                               f"{match.group(1)} printable ASCII characters")
+
     def tray_of(self, stock: str) -> str:
         """The first tray loaded with the stock."""
         for tray, held in self.trays.items():
@@ -197,6 +205,9 @@ def profile_from_data(data: Any, *, source: str = "profile", base_dir: Optional[
                                conditions)
     inserts = _inserts(top.get("inserts", []), trays, conditions)
     duplex_when = _condition(top.get("duplex_when"), ("duplex_when",), conditions, "duplex")
+    if duplex_when is not None and not duplex:
+        raise fail(("duplex_when",), "the printer prints one side only (printer.duplex: false), so no "
+                                     "document can be duplex")
     streams = _streams(required(top, (), "streams", "where pieces go: [{name, envelope, ...}]"),
                        envelopes, conditions)
     output = known_keys(top.get("output", {}), ("output",), ("max_pieces_per_file",
@@ -414,6 +425,9 @@ def _streams(data: Any, envelopes: dict[str, Envelope], conditions: dict[str, st
         elif envelope is not None or "max_sheets" in spec:
             raise fail(here, "a stream with print: false takes no envelope or max_sheets")
         max_sheets = _count(spec.get("max_sheets", 0), here + ("max_sheets",))
+        if printed and max_sheets > envelopes[envelope].max_sheets:
+            raise fail(here + ("max_sheets",), f"{max_sheets} sheets do not fit envelope {envelope!r}, which "
+                                               f"takes {envelopes[envelope].max_sheets}")
         if printed and max_sheets == 0:
             max_sheets = envelopes[envelope].max_sheets
         streams.append(Stream(name=name, when=_condition(spec.get("when"), here + ("when",), conditions,
@@ -481,6 +495,9 @@ def _inserter(data: Any, base_dir: Optional[Path], conditions: dict[str, str]) -
     divert = _condition(spec.get("divert"), path + ("divert",), conditions, "divert")
     if divert is not None and isinstance(scheme, OmrScheme) and "divert" not in scheme.tracks:
         raise fail(path + ("divert",), f"inserter {scheme.name!r} has no divert track")
+    if divert is not None and isinstance(scheme, MatrixScheme) and "{divert:" not in scheme.payload:
+        raise fail(path + ("divert",), f"inserter {scheme.name!r} carries no divert flag in its payload "
+                                       "(add {divert:1})")
     return InserterSetup(scheme=scheme, feeds=feeds, divert=divert)
 
 

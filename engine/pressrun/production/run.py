@@ -32,6 +32,7 @@ from ..rules import RuleSet, load_rules
 from ..sources import open_source
 from ..template import Template, load_template
 from . import marks as marks_
+from .clearzone import check_clear_zones
 from .grouping import plan_pieces
 from .jobreport import write_job_report
 from .manifest import MANIFEST_SCHEMA, SUPPRESSED_SCHEMA, ManifestWriter
@@ -84,8 +85,10 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     inputs = job_inputs(source=source, template=template, profile=profile, rules=rules)
     template = template if isinstance(template, Template) else load_template(template)
     profile = profile if isinstance(profile, Profile) else load_profile(profile)
+    check_clear_zones(template, profile)
     job_rules = rules if isinstance(rules, RuleSet) or rules is None else load_rules(rules)
     job_id = str(job_id if job_id is not None else profile.job_id)
+    profile.check_job_id(reprint.original_job_id if reprint is not None else job_id)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     compiled = compile_template(template)
@@ -170,8 +173,9 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     finally:
         exceptions.close()
 
-    manifest = pa.concat_tables(manifest_parts) if manifest_parts else MANIFEST_SCHEMA.empty_table()
-    manifest, trays = with_mail_trays(manifest, profile)
+    manifest = pa.concat_tables([m for m, _ in manifest_parts]) if manifest_parts else MANIFEST_SCHEMA.empty_table()
+    sort_values = pa.concat_arrays([v for _, v in manifest_parts]) if manifest_parts else pa.array([], pa.string())
+    manifest, trays = with_mail_trays(manifest, sort_values, profile)
     with ManifestWriter(out_dir / "manifest.parquet", out_dir / "manifest.csv") as writer:
         writer.add(manifest)
     files.write_tickets(manifest)
@@ -276,6 +280,8 @@ class _PerRecord:
                        if profile.postal is not None else None)
         self.postcode = self._text(table, "postcode")
         self.country = self._text(table, "country")
+        # Mail trays break on the first presort key (a postcode or a sort-plan column).
+        self.sort_value = self._text(table, profile.presort.sort_key[0]) if profile.presort else self.postcode
 
     @staticmethod
     def _text(table: pa.Table, name: str) -> pa.Array:
@@ -296,7 +302,7 @@ class _Job:
     sequence: dict = field(default_factory=dict)  # stream -> the inserter sequence counter
 
     def compose_chunk(self, *, chunk, piece_starts, record_rows, table, field_columns,
-                      candidates, piece_numbers, per_record, exception) -> Optional[pa.Table]:
+                      candidates, piece_numbers, per_record, exception) -> Optional[tuple[pa.Table, pa.Array]]:
         profile = self.profile
         counts = piece_starts[chunk + 1] - piece_starts[chunk]
         positions = np.repeat(piece_starts[chunk], counts) + _ranks(counts)
@@ -391,7 +397,7 @@ class _Job:
         return marks_.concat(parts), sheet_payloads, postal_texts
 
     def _write(self, *, chunk, rows, doc_piece, first_rows, stream, sheets, piece_numbers,
-               per_record) -> pa.Table:
+               per_record) -> tuple[pa.Table, pa.Array]:
         profile = self.profile
         piece_count = len(chunk)
         piece_sequence, sequence = self._sequences(stream, sheets, piece_numbers)
@@ -448,7 +454,8 @@ class _Job:
 
     def _manifest(self, *, chunk, rows, doc_piece, stream, sheets, piece_numbers, files, first_page,
                   piece_sequence, feeds, divert, sheet_payloads, postal_texts, first_rows,
-                  per_record) -> pa.Table:
+                  per_record) -> tuple[pa.Table, pa.Array]:
+        """The chunk's manifest rows, and each piece's presort value (for the mail trays)."""
         profile = self.profile
         piece_count = len(chunk)
         doc_offsets = pa.array(np.concatenate([[0], np.cumsum(np.bincount(doc_piece, minlength=piece_count))]),
@@ -495,7 +502,7 @@ class _Job:
             "country": per_record.country.take(pa.array(first_rows, pa.int64())),
             "mail_tray": pa.array(np.zeros(piece_count, np.int32), pa.int32()),
         }
-        return pa.table(columns, schema=MANIFEST_SCHEMA)
+        return pa.table(columns, schema=MANIFEST_SCHEMA), per_record.sort_value.take(pa.array(first_rows, pa.int64()))
 
 def _postal_bars(symbology: str, texts: list[str]) -> list[str]:
     """The bars the core draws for each payload (its own encoder, checked

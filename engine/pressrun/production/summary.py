@@ -16,14 +16,15 @@ from .printfiles import PrintFiles
 from .profile import Profile
 
 
-def with_mail_trays(manifest: pa.Table, profile: Profile) -> tuple[pa.Table, list[dict]]:
-    """Presort tray/bag numbers per stream, in each stream's print order."""
+def with_mail_trays(manifest: pa.Table, sort_values: pa.Array,
+                    profile: Profile) -> tuple[pa.Table, list[dict]]:
+    """Presort tray/bag numbers per stream, in each stream's print order;
+    sort_values: the text of each piece's first presort key (its postcode)."""
     if manifest.num_rows == 0:
         return manifest, []
     presort = profile.presort
     trays = np.zeros(manifest.num_rows, np.int32)
     stream = manifest.column("stream").to_numpy(zero_copy_only=False)
-    sort_values = manifest.column("postcode")
     rows = []
     for name in dict.fromkeys(stream.tolist()):
         index = np.flatnonzero(stream == name)
