@@ -234,10 +234,10 @@ def test_postal_barcode_is_checked_on_the_first_page_only(tmp_path):
 
 def test_single_page_template_elements_are_the_first_page(assets):
     # letter.yaml (elements: only): the address block at 45mm meets the 2mm quiet
-    # space below the barcode at (20, 39) mm, as on the statement.
+    # space below a barcode at (20, 39) mm.
     letter = load_template(assets / "letter.yaml")
     with pytest.raises(ProfileError, match=r"letter\.yaml:\d+: elements\[6\]: the paragraph box"):
-        check_clear_zones(letter, profile(inserter=None))
+        check_clear_zones(letter, profile(inserter=None, postal=postal_at("20mm", "39mm")))
     check_clear_zones(letter, profile(postal=None))  # the DataMatrix at (195, 5) mm is clear of it
 
 
