@@ -596,11 +596,13 @@ cdef class Composer:
         _check(status, &error)
         return first_page, page_count, self._record_errors()
 
-    def layout_batch(self, object schema_capsule, object array_capsule, field_columns):
-        """Composes a batch and holds its pages for write_pieces.
+    def layout_batch(self, object schema_capsule, object array_capsule, field_columns, rows=None):
+        """Composes rows of a batch (int64 indices, in the order wanted; None:
+        every row) and holds their pages for write_pieces.
 
         Returns (first held page int64 array (-1: failed), page_count int32
-        array, errors) with errors as compose_pdf's."""
+        array, errors), one entry per row composed; errors as compose_pdf's,
+        naming the position in `rows`."""
         cdef PrError error
         cdef PrStatus status
         if not PyCapsule_IsValid(schema_capsule, b"arrow_schema"):
@@ -611,18 +613,29 @@ cdef class Composer:
         cdef ArrowArray *array = <ArrowArray *>PyCapsule_GetPointer(array_capsule, b"arrow_array")
         columns = np.ascontiguousarray(field_columns, dtype=np.int32)
         cdef const int32_t[::1] columns_view = columns
-        cdef int64_t rows = array.length
-        first_page = np.empty(rows, dtype=np.int64)
-        page_count = np.empty(rows, dtype=np.int32)
+        row_array = None if rows is None else np.ascontiguousarray(rows, dtype=np.int64)
+        cdef const int64_t[::1] rows_view
+        cdef const int64_t *rows_ptr = NULL
+        cdef int64_t count = array.length
+        if row_array is not None:
+            rows_view = row_array
+            count = row_array.shape[0]
+            if count > 0:
+                rows_ptr = &rows_view[0]
+            else:
+                rows_ptr = <const int64_t *>&count   # no rows: any non-NULL pointer
+        first_page = np.empty(count, dtype=np.int64)
+        page_count = np.empty(count, dtype=np.int32)
         cdef int64_t[::1] first_page_view = first_page
         cdef int32_t[::1] page_count_view = page_count
         cdef const int32_t *columns_ptr = &columns_view[0] if columns.shape[0] > 0 else NULL
-        cdef int64_t *first_ptr = &first_page_view[0] if rows > 0 else NULL
-        cdef int32_t *count_ptr = &page_count_view[0] if rows > 0 else NULL
+        cdef int64_t *first_ptr = &first_page_view[0] if count > 0 else NULL
+        cdef int32_t *count_ptr = &page_count_view[0] if count > 0 else NULL
         cdef uint32_t column_count = columns.shape[0]
         with nogil:
             status = PrComposer_layoutBatch(self._composer, schema, array, columns_ptr,
-                                            column_count, first_ptr, count_ptr, &error)
+                                            column_count, rows_ptr, count, first_ptr, count_ptr,
+                                            &error)
         _check(status, &error)
         return first_page, page_count, self._record_errors()
 

@@ -283,7 +283,8 @@ cdef extern from "pressrun.h" nogil:
                                PrError *error)
     PrStatus PrComposer_layoutBatch(PrComposer *composer, const ArrowSchema *schema,
                                     const ArrowArray *batch, const int32_t *field_columns,
-                                    uint32_t field_column_count, int64_t *out_first_page,
+                                    uint32_t field_column_count, const int64_t *rows,
+                                    int64_t row_count, int64_t *out_first_page,
                                     int32_t *out_page_count, PrError *error)
     uint64_t PrComposer_heldPageCount(const PrComposer *composer)
     ctypedef struct PrPieceSet:

@@ -14,6 +14,9 @@ typedef struct PrGf256 {
   uint8_t log[256];
 } PrGf256;
 
+/* The DataMatrix field (polynomial 0x12D), built on first use (thread-safe). */
+const PrGf256 *PrGf256_datamatrix(void);
+
 void PrGf256_init(PrGf256 *field, unsigned polynomial);
 
 /* The ecc_count Reed-Solomon check bytes of data[0..data_count) for the

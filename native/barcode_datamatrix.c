@@ -307,7 +307,13 @@ PrStatus PrDataMatrix_encode(const uint8_t *data, size_t data_bytes,
   uint8_t candidate[DM_MAX_CODEWORDS];
   size_t count = dm_encode_ascii(data, data_bytes, codewords, 1558);
   const DmSize *size = count == SIZE_MAX ? NULL : dm_choose(count, shape);
-  for (int variant = 0; variant < 4; variant++) {
+  /* Digits pack two to a codeword in ASCII, C40 and Text only three to two:
+   * for all-digit data (inserter payloads) ASCII is the shortest. */
+  bool digits = true;
+  for (size_t i = 0; i < data_bytes && digits; i++) {
+    digits = data[i] >= '0' && data[i] <= '9';
+  }
+  for (int variant = 0; variant < 4 && !digits; variant++) {
     size_t n = dm_encode_c40(data, data_bytes, variant & 1, variant >> 1, candidate, 1558);
     const DmSize *fit = n == SIZE_MAX ? NULL : dm_choose(n, shape);
     /* without the unlatch only when the data ends exactly at the symbol end */
@@ -342,8 +348,7 @@ PrStatus PrDataMatrix_encode(const uint8_t *data, size_t data_bytes,
     }
   }
   /* Reed-Solomon per interleaved block */
-  PrGf256 field;
-  PrGf256_init(&field, 0x12D);
+  const PrGf256 *field = PrGf256_datamatrix();
   size_t blocks = size->blocks;
   size_t ecc_per_block = size->ecc_codewords / blocks;
   for (size_t b = 0; b < blocks; b++) {
@@ -351,7 +356,7 @@ PrStatus PrDataMatrix_encode(const uint8_t *data, size_t data_bytes,
     uint8_t block_ecc[256];
     size_t k = 0;
     for (size_t i = b; i < n_data; i += blocks) block_data[k++] = codewords[i];
-    PrReedSolomon_encode(&field, 1, block_data, k, block_ecc, ecc_per_block);
+    PrReedSolomon_encode(field, 1, block_data, k, block_ecc, ecc_per_block);
     for (size_t j = 0; j < ecc_per_block; j++) {
       codewords[n_data + b + j * blocks] = block_ecc[j];
     }
@@ -362,9 +367,15 @@ PrStatus PrDataMatrix_encode(const uint8_t *data, size_t data_bytes,
   DmPlacer placer;
   placer.nrow = regions_v * size->region_rows;
   placer.ncol = regions_h * size->region_cols;
-  placer.cells = calloc((size_t)placer.nrow * placer.ncol, sizeof(uint16_t));
+  /* The mapping matrix of the sizes inserters use fits on the stack. */
+  uint16_t small_cells[32 * 32];
+  size_t cell_count = (size_t)placer.nrow * placer.ncol;
+  placer.cells = cell_count <= 32 * 32 ? small_cells : calloc(cell_count, sizeof(uint16_t));
   if (placer.cells == NULL) {
     return PrError_set(error, PR_ENOMEM, "DataMatrix: out of memory");
+  }
+  if (placer.cells == small_cells) {
+    memset(small_cells, 0, cell_count * sizeof(uint16_t));
   }
   dm_place(&placer);
   memset(modules, 0, total_modules);
@@ -395,7 +406,9 @@ PrStatus PrDataMatrix_encode(const uint8_t *data, size_t data_bytes,
       modules[(size_t)r * size->cols + c] = dark;
     }
   }
-  free(placer.cells);
+  if (placer.cells != small_cells) {
+    free(placer.cells);
+  }
   *out_width = size->cols;
   *out_height = size->rows;
   return PR_OK;

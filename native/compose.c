@@ -369,7 +369,8 @@ PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,
 
 PrStatus PrComposer_layoutBatch(PrComposer *composer, const struct ArrowSchema *schema,
                                 const struct ArrowArray *batch, const int32_t *field_columns,
-                                uint32_t field_column_count, int64_t *out_first_page,
+                                uint32_t field_column_count, const int64_t *rows,
+                                int64_t row_count, int64_t *out_first_page,
                                 int32_t *out_page_count, PrError *error) {
   if (composer == NULL || schema == NULL || batch == NULL) {
     return PrError_set(error, PR_EINVAL, "layout: NULL composer or batch");
@@ -380,22 +381,30 @@ PrStatus PrComposer_layoutBatch(PrComposer *composer, const struct ArrowSchema *
   memset(&root, 0, sizeof root);
   PrStatus status = bind_batch(composer, &root, schema, batch, field_columns,
                                field_column_count, error);
-  int64_t rows = status == PR_OK ? root.length : 0;
-  if (rows > 0 && (out_first_page == NULL || out_page_count == NULL)) {
-    status = PrError_set(error, PR_EINVAL, "layout: NULL output arrays");
-    rows = 0;
+  int64_t count = status != PR_OK ? 0 : rows != NULL ? row_count : root.length;
+  if (count < 0 || (count > 0 && (out_first_page == NULL || out_page_count == NULL))) {
+    status = PrError_set(error, PR_EINVAL, "layout: NULL output arrays or a negative row count");
+    count = 0;
   }
-  for (int64_t row = 0; row < rows; row++) {
-    out_first_page[row] = -1;
-    out_page_count[row] = 0;
+  for (int64_t i = 0; i < count && status == PR_OK; i++) {
+    if (rows != NULL && (rows[i] < 0 || rows[i] >= root.length)) {
+      status = PrError_set(error, PR_EINVAL, "layout: row %lld of %lld is not in the batch",
+                           (long long)rows[i], (long long)root.length);
+    }
   }
-  for (int64_t row = 0; row < rows && status == PR_OK; row++) {
+  for (int64_t i = 0; i < count; i++) {
+    out_first_page[i] = -1;
+    out_page_count[i] = 0;
+  }
+  for (int64_t i = 0; i < count && status == PR_OK; i++) {
+    int64_t row = rows != NULL ? rows[i] : i;
     size_t first_page = composer->list.page_count;
     bool composed;
-    status = compose_row(composer, row, root.offset + row, &composed, error);
+    /* Record errors name the position in `rows`, like the outputs. */
+    status = compose_row(composer, i, root.offset + row, &composed, error);
     if (status == PR_OK && composed) {
-      out_first_page[row] = (int64_t)first_page;
-      out_page_count[row] = (int32_t)(composer->list.page_count - first_page);
+      out_first_page[i] = (int64_t)first_page;
+      out_page_count[i] = (int32_t)(composer->list.page_count - first_page);
     }
   }
   unbind_batch(composer, &root);

@@ -621,15 +621,18 @@ PrStatus PrPlan_addBarcode(PrPlan *plan, const PrMarkSpec *spec, uint32_t data_b
 
 /* ---- Mail pieces: compose, then place pages into pieces ---------------- */
 
-/* Composes every row of a batch and holds the pages (no writer yet), so
- * that the caller can group documents into mail pieces, count sheets and
- * choose each piece's stream before anything is written. The held pages
- * of the previous call are dropped. out_first_page[row]: the held page
- * index of the record's first page (-1 on failure); out_page_count[row]:
- * its pages (0 on failure). Record errors as PrComposer_composePdf. */
+/* Composes rows of a batch and holds the pages (no writer yet), so that
+ * the caller can group documents into mail pieces, count sheets and choose
+ * each piece's stream before anything is written. rows: row_count indices
+ * into the batch, in the order wanted (a job's print order: no copy of the
+ * data is needed), or NULL for every row in order. The held pages of the
+ * previous call are dropped. For the i-th row composed: out_first_page[i],
+ * the held page index of its first page (-1 on failure), and
+ * out_page_count[i], its pages (0 on failure); record errors name i. */
 PrStatus PrComposer_layoutBatch(PrComposer *composer, const struct ArrowSchema *schema,
                                 const struct ArrowArray *batch, const int32_t *field_columns,
-                                uint32_t field_column_count, int64_t *out_first_page,
+                                uint32_t field_column_count, const int64_t *rows,
+                                int64_t row_count, int64_t *out_first_page,
                                 int32_t *out_page_count, PrError *error);
 /* Held pages (of the last layoutBatch, plus blank pages added since). */
 uint64_t PrComposer_heldPageCount(const PrComposer *composer);

@@ -1,4 +1,5 @@
 /* reed_solomon.c: GF(256) tables and systematic Reed-Solomon encoding. */
+#include <pthread.h>
 #include <string.h>
 
 #include "barcode2d.h"
@@ -17,6 +18,19 @@ void PrGf256_init(PrGf256 *field, unsigned polynomial) {
   for (int i = 255; i < 512; i++) {
     field->exp[i] = field->exp[i - 255];
   }
+}
+
+/* DataMatrix's field, x^8 + x^5 + x^3 + x^2 + 1, built once for every symbol. */
+static PrGf256 datamatrix_field;
+static pthread_once_t datamatrix_once = PTHREAD_ONCE_INIT;
+
+static void init_datamatrix_field(void) {
+  PrGf256_init(&datamatrix_field, 0x12D);
+}
+
+const PrGf256 *PrGf256_datamatrix(void) {
+  pthread_once(&datamatrix_once, init_datamatrix_field);
+  return &datamatrix_field;
 }
 
 static uint8_t gf_mul(const PrGf256 *field, uint8_t a, uint8_t b) {

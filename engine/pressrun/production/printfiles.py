@@ -60,6 +60,7 @@ class PrintFiles:
         self.out_dir, self.job_id, self.prefix = out_dir, job_id, prefix
         self.compression, self.threads = compression, threads
         self.open: dict[str, PrintFile] = {}
+        self.retired: list[PrintFile] = []   # full, to be closed once written
         self.closed: list[PrintFile] = []
         self.file_numbers: Counter = Counter()
 
@@ -78,10 +79,12 @@ class PrintFiles:
 
     def current(self, stream: str, pending_pages: np.ndarray) -> PrintFile:
         """The stream's open file, a new one when the pending pieces (their
-        page counts) cannot start in it."""
+        page counts) cannot start in it; the full one goes to `retired`, for
+        the writer to close after its last pages."""
         current = self.open.get(stream)
         if current is not None and self.room(current, pending_pages) == 0:
-            self.close(current)
+            del self.open[stream]
+            self.retired.append(current)
             current = None
         if current is None:
             self.file_numbers[stream] += 1
@@ -109,18 +112,19 @@ class PrintFiles:
         os.replace(print_file.path.with_name(print_file.name + ".partial"), print_file.path)
         print_file.writer = None
         self.closed.append(print_file)
-        del self.open[print_file.stream]
 
     def close_all(self) -> None:
         for print_file in list(self.open.values()):
             self.close(print_file)
+        self.open.clear()
 
     def abandon(self) -> None:
         """After a failure: the open files are removed, so that nothing that
         looks like a finished print file is left behind."""
-        for print_file in self.open.values():
-            print_file.sink.close()
-            print_file.path.with_name(print_file.name + ".partial").unlink(missing_ok=True)
+        for print_file in [*self.open.values(), *self.retired]:
+            if print_file.writer is not None:
+                print_file.sink.close()
+                print_file.path.with_name(print_file.name + ".partial").unlink(missing_ok=True)
         self.open.clear()
 
     def write_tickets(self, manifest: pa.Table) -> None:

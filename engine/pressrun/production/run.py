@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
@@ -148,29 +149,42 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     if reprint is not None:
         piece_numbers = reprint.piece_numbers_for(record_numbers[first_rows])
 
+    # With two threads or more, one writes the pieces of a chunk while the
+    # caller lays out the next (each with its own composer); the writers
+    # deflate on the rest. The bytes are the same either way.
+    thread_count = _deflate_threads(threads)
+    pipelined = thread_count >= 2
     files = PrintFiles(profile=profile, plan=compiled.plan, fonts=compiled.fonts, out_dir=out_dir,
                        job_id=job_id, prefix=f"reprint-{job_id}-" if reprint is not None else "",
-                       compression=_COMPRESSION[compression], threads=_deflate_threads(threads))
+                       compression=_COMPRESSION[compression],
+                       threads=thread_count - 1 if pipelined else thread_count)
     field_columns = _field_columns(compiled, composed.schema)
-    job = _Job(profile=profile, compiled=compiled, composer=_native.Composer(compiled.plan), files=files,
-               job_id=job_id, reprint=reprint)
+    job = _Job(profile=profile, compiled=compiled, files=files, job_id=job_id, reprint=reprint,
+               composers=[_native.Composer(compiled.plan) for _ in range(2 if pipelined else 1)],
+               writer=ThreadPoolExecutor(1, thread_name_prefix="pressrun-writer") if pipelined else None)
     manifest_parts = []
     per_record = _PerRecord(profile, table, state, record_numbers, keys)
+    # One export of the whole data for the core, which reads it in place.
+    batches = composed.combine_chunks().to_batches()
+    capsules = batches[0].__arrow_c_array__() if batches else None
     try:
-        for c0 in range(0, piece_count, chunk_pieces):
+        for index, c0 in enumerate(range(0, piece_count, chunk_pieces)):
             chunk = np.arange(c0, min(c0 + chunk_pieces, piece_count))
             part = job.compose_chunk(
-                chunk=chunk, piece_starts=piece_starts, record_rows=record_rows, table=composed,
-                field_columns=field_columns, candidates=candidates,
+                index=index, chunk=chunk, piece_starts=piece_starts, record_rows=record_rows,
+                capsules=capsules, field_columns=field_columns, candidates=candidates,
                 piece_numbers=piece_numbers, per_record=per_record, exception=exception)
             exceptions.flush()
             if part is not None:
                 manifest_parts.append(part)
+        job.wait()
         files.close_all()
     except BaseException:
+        job.wait(failed=True)
         files.abandon()
         raise
     finally:
+        job.shutdown()
         exceptions.close()
 
     manifest = pa.concat_tables([m for m, _ in manifest_parts]) if manifest_parts else MANIFEST_SCHEMA.empty_table()
@@ -292,25 +306,54 @@ class _PerRecord:
 
 @dataclass
 class _Job:
-    """Composes chunks of pieces and writes them into the job's print files."""
+    """Composes chunks of pieces and writes them into the job's print files.
+
+    Chunk k is laid out by composers[k % len(composers)]; its writing (the
+    tasks of _write) runs on `writer`, a thread, when there is one, while the
+    next chunk is laid out by the other composer."""
     profile: Profile
     compiled: object
-    composer: object
     files: PrintFiles
     job_id: str
     reprint: Optional[ReprintSelection]
+    composers: list
+    writer: Optional[ThreadPoolExecutor]
     sequence: dict = field(default_factory=dict)  # stream -> the inserter sequence counter
+    writing: dict = field(default_factory=dict)   # composer slot -> the future writing its pages
+    slot: int = 0                                 # the composer of the chunk at hand
 
-    def compose_chunk(self, *, chunk, piece_starts, record_rows, table, field_columns,
+    @property
+    def composer(self):
+        return self.composers[self.slot]
+
+    def wait(self, slot: Optional[int] = None, failed: bool = False) -> None:
+        """Until the writing of `slot` (every slot: None) is done; its error is raised
+        (unless the job has failed already)."""
+        for key in ([slot] if slot is not None else list(self.writing)):
+            future = self.writing.pop(key, None)
+            if future is None:
+                continue
+            try:
+                future.result()
+            except BaseException:
+                if not failed:
+                    raise
+
+    def shutdown(self) -> None:
+        if self.writer is not None:
+            self.writer.shutdown(wait=True)
+
+    def compose_chunk(self, *, index, chunk, piece_starts, record_rows, capsules, field_columns,
                       candidates, piece_numbers, per_record, exception) -> Optional[tuple[pa.Table, pa.Array]]:
         profile = self.profile
+        self.slot = index % len(self.composers)
+        self.wait(self.slot)     # its pages of two chunks ago are written
         counts = piece_starts[chunk + 1] - piece_starts[chunk]
         positions = np.repeat(piece_starts[chunk], counts) + _ranks(counts)
         rows = record_rows[positions]
         doc_piece = np.repeat(np.arange(len(chunk)), counts)
-        batch = table.take(pa.array(rows, pa.int64())).combine_chunks().to_batches()[0]
-        first_held, page_counts, errors = self.composer.layout_batch(*batch.__arrow_c_array__(),
-                                                                    field_columns)
+        # The rows are composed in place, in print order: no copy of the data.
+        first_held, page_counts, errors = self.composer.layout_batch(*capsules, field_columns, rows)
         for row, field_index, message in errors:
             name = self.compiled.field_names[field_index] if field_index >= 0 else ""
             exception(int(rows[row]), name, message)
@@ -408,6 +451,7 @@ class _Job:
             stream=stream, sheets=sheets, piece_numbers=piece_numbers, sequence=sequence, feeds=feeds,
             divert=divert, first_rows=first_rows, per_record=per_record)
         # Each stream's pieces into its current file, a new file at the limits.
+        tasks = []
         files = np.empty(piece_count, object)
         first_page = np.zeros(piece_count, np.int64)
         page_counts = sheets.page_counts
@@ -417,20 +461,28 @@ class _Job:
             while start < len(in_stream):
                 pending = page_counts[in_stream[start:]]
                 print_file = self.files.current(profile.streams[s].name, pending)
+                tasks += [(self.files.close, (retired,)) for retired in self.files.retired]
+                self.files.retired.clear()
                 take = self.files.room(print_file, pending)
                 group = in_stream[start:start + take]
                 base = print_file.pages
                 first_page[group] = base + 1 + np.cumsum(page_counts[group]) - page_counts[group]
                 files[group] = print_file.name
-                self._write_group(print_file, group, sheets, all_marks)
+                tasks.append(self._write_group(print_file, group, sheets, all_marks))
                 start += take
+        if self.writer is not None:
+            self.writing[self.slot] = self.writer.submit(_run, tasks)
+        else:
+            _run(tasks)
         return self._manifest(chunk=chunk, rows=rows, doc_piece=doc_piece, stream=stream, sheets=sheets,
                               piece_numbers=piece_numbers, files=files, first_page=first_page,
                               piece_sequence=piece_sequence, feeds=feeds, divert=divert,
                               sheet_payloads=sheet_payloads, postal_texts=postal_texts,
                               first_rows=first_rows, per_record=per_record)
 
-    def _write_group(self, print_file: PrintFile, group: np.ndarray, sheets, all_marks) -> None:
+    def _write_group(self, print_file: PrintFile, group: np.ndarray, sheets, all_marks):
+        """The task that writes a group of pieces into a file (the file's counts
+        are updated now, so that the next pieces know where they start)."""
         starts, ends = sheets.piece_page_starts[group], sheets.piece_page_starts[group + 1]
         lengths = ends - starts
         old_pages = np.repeat(starts, lengths) + _ranks(lengths)
@@ -440,10 +492,7 @@ class _Job:
         texts, offsets = marks_.text_buffer(selected.texts)
         piece_starts = np.zeros(len(group) + 1, np.uint64)
         np.cumsum(lengths, out=piece_starts[1:])
-        self.composer.write_pieces(print_file.writer, sheets.pages[old_pages], piece_starts,
-                                   selected.kinds, selected.options, selected.geometry,
-                                   selected.pages.astype(np.uint64), texts, offsets)
-        print_file.writer.write_output(print_file.sink)
+        arguments = (self.composer, print_file, sheets.pages[old_pages], piece_starts, selected, texts, offsets)
         print_file.pieces += len(group)
         print_file.pages += int(lengths.sum())
         in_group = np.zeros(len(sheets.pages_per_sheet), bool)
@@ -451,6 +500,7 @@ class _Job:
         sheet_mask = in_group[sheets.sheet_piece]
         print_file.sheet_stocks.append(sheets.sheet_stock[sheet_mask])
         print_file.sheet_pps.append(sheets.pages_per_sheet[sheets.sheet_piece[sheet_mask]])
+        return _write_pieces, arguments
 
     def _manifest(self, *, chunk, rows, doc_piece, stream, sheets, piece_numbers, files, first_page,
                   piece_sequence, feeds, divert, sheet_payloads, postal_texts, first_rows,
@@ -503,6 +553,17 @@ class _Job:
             "mail_tray": pa.array(np.zeros(piece_count, np.int32), pa.int32()),
         }
         return pa.table(columns, schema=MANIFEST_SCHEMA), per_record.sort_value.take(pa.array(first_rows, pa.int64()))
+
+def _write_pieces(composer, print_file: PrintFile, pages, piece_starts, marks, texts, offsets) -> None:
+    composer.write_pieces(print_file.writer, pages, piece_starts, marks.kinds, marks.options, marks.geometry,
+                          marks.pages.astype(np.uint64), texts, offsets)
+    print_file.writer.write_output(print_file.sink)
+
+
+def _run(tasks) -> None:
+    for task, arguments in tasks:
+        task(*arguments)
+
 
 def _postal_bars(symbology: str, texts: list[str]) -> list[str]:
     """The bars the core draws for each payload (its own encoder, checked
