@@ -589,13 +589,15 @@ def test_sheets_blank_backs_inserts_stocks_and_jdf(demo_job, statements, assets,
 def test_same_job_twice_is_byte_identical(demo_job, statements, assets, tmp_path):
     result, out, _ = demo_job
     names = sorted(p.name for p in out.iterdir() if p.suffix in (".pdf", ".jdf"))
-    # Twice, and once more in small chunks (an implementation detail: the same output).
-    for again_dir, chunk in ((tmp_path / "again", 256), (tmp_path / "chunked", 7)):
-        again = _produce(statements, assets, PROFILE, again_dir, chunk_pieces=chunk)
+    # Twice, once more in small chunks, and with one thread and with three
+    # (one thread: no pipelined writing; implementation details: the same output).
+    for again_dir, chunk, threads in ((tmp_path / "again", 256, None), (tmp_path / "chunked", 7, 2),
+                                      (tmp_path / "one", 7, 1), (tmp_path / "three", 5, 3)):
+        again = _produce(statements, assets, PROFILE, again_dir, chunk_pieces=chunk, threads=threads)
         assert again.summary["streams"] == result.summary["streams"]
         assert names == sorted(p.name for p in again_dir.iterdir() if p.suffix in (".pdf", ".jdf"))
         for name in names + ["manifest.parquet", "manifest.csv", "exceptions.parquet", "suppressed.parquet"]:
-            assert (out / name).read_bytes() == (again_dir / name).read_bytes(), (name, chunk)
+            assert (out / name).read_bytes() == (again_dir / name).read_bytes(), (name, chunk, threads)
 
 
 # --------------------------------------------------------------------------- 9. profile errors
