@@ -551,6 +551,18 @@ cdef class PdfWriter:
         _check(status, &error)
 
 
+cdef ArrowSchema *_schema_of(object capsule) except NULL:
+    if not PyCapsule_IsValid(capsule, b"arrow_schema"):
+        raise TypeError("expected an 'arrow_schema' PyCapsule")
+    return <ArrowSchema *>PyCapsule_GetPointer(capsule, b"arrow_schema")
+
+
+cdef ArrowArray *_array_of(object capsule) except NULL:
+    if not PyCapsule_IsValid(capsule, b"arrow_array"):
+        raise TypeError("expected an 'arrow_array' PyCapsule")
+    return <ArrowArray *>PyCapsule_GetPointer(capsule, b"arrow_array")
+
+
 cdef class Composer:
     """Lays out records of a plan; single-threaded, owns its scratch buffers."""
     cdef PrComposer *_composer
@@ -573,12 +585,8 @@ cdef class Composer:
         errors is a list of (row, plan field index or -1, message)."""
         cdef PrError error
         cdef PrStatus status
-        if not PyCapsule_IsValid(schema_capsule, b"arrow_schema"):
-            raise TypeError("expected an 'arrow_schema' PyCapsule")
-        if not PyCapsule_IsValid(array_capsule, b"arrow_array"):
-            raise TypeError("expected an 'arrow_array' PyCapsule")
-        cdef ArrowSchema *schema = <ArrowSchema *>PyCapsule_GetPointer(schema_capsule, b"arrow_schema")
-        cdef ArrowArray *array = <ArrowArray *>PyCapsule_GetPointer(array_capsule, b"arrow_array")
+        cdef ArrowSchema *schema = _schema_of(schema_capsule)
+        cdef ArrowArray *array = _array_of(array_capsule)
         columns = np.ascontiguousarray(field_columns, dtype=np.int32)
         cdef const int32_t[::1] columns_view = columns
         cdef int64_t rows = array.length
@@ -605,12 +613,8 @@ cdef class Composer:
         naming the position in `rows`."""
         cdef PrError error
         cdef PrStatus status
-        if not PyCapsule_IsValid(schema_capsule, b"arrow_schema"):
-            raise TypeError("expected an 'arrow_schema' PyCapsule")
-        if not PyCapsule_IsValid(array_capsule, b"arrow_array"):
-            raise TypeError("expected an 'arrow_array' PyCapsule")
-        cdef ArrowSchema *schema = <ArrowSchema *>PyCapsule_GetPointer(schema_capsule, b"arrow_schema")
-        cdef ArrowArray *array = <ArrowArray *>PyCapsule_GetPointer(array_capsule, b"arrow_array")
+        cdef ArrowSchema *schema = _schema_of(schema_capsule)
+        cdef ArrowArray *array = _array_of(array_capsule)
         columns = np.ascontiguousarray(field_columns, dtype=np.int32)
         cdef const int32_t[::1] columns_view = columns
         row_array = None if rows is None else np.ascontiguousarray(rows, dtype=np.int64)

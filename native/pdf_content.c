@@ -304,6 +304,21 @@ static void write_rect(ContentState *state, const PrItem *item) {
   }
 }
 
+/* q w 0 0 h x y cm: the unit square onto the item's box (an image, a 2D symbol). */
+static void put_placement(ContentState *state, const PrItem *item) {
+  PrBuffer *out = state->out;
+  int64_t height_c = centi(item->height_pt);
+  PUT(out, "q ");
+  put_centi(out, centi(item->width_pt));
+  PUT(out, " 0 0 ");
+  put_centi(out, height_c);
+  PrBuffer_appendByte(out, ' ');
+  put_centi(out, centi(item->x_pt));
+  PrBuffer_appendByte(out, ' ');
+  put_centi(out, state->page_height_c - centi(item->y_pt) - height_c);
+  PUT(out, " cm");
+}
+
 /* A 2D symbol (bars in whole modules from its top-left) as an inline image
  * mask of one bit per module, drawn in the fill colour: about a tenth of the
  * bytes of its rectangles, and no seams between modules in any renderer. */
@@ -332,16 +347,8 @@ static PrStatus write_matrix(ContentState *state, const PrDisplayList *list, con
   end_text(state);
   set_color(state, &item->color, false);
   PrBuffer *out = state->out;
-  int64_t height_c = centi(item->height_pt);
-  PUT(out, "q ");
-  put_centi(out, centi(item->width_pt));
-  PUT(out, " 0 0 ");
-  put_centi(out, height_c);
-  PrBuffer_appendByte(out, ' ');
-  put_centi(out, centi(item->x_pt));
-  PrBuffer_appendByte(out, ' ');
-  put_centi(out, state->page_height_c - centi(item->y_pt) - height_c);
-  PUT(out, " cm\nBI/W ");
+  put_placement(state, item);
+  PUT(out, "\nBI/W ");
   PrBuffer_appendInt(out, cols);
   PUT(out, "/H ");
   PrBuffer_appendInt(out, rows);
@@ -394,16 +401,8 @@ static PrStatus write_image(PrPdfWriter *writer, ContentState *state, const PrIt
   PR_RETURN_NOT_OK(PrPdfImage_ensure(writer, item->resource, &id, error));
   end_text(state);
   PrBuffer *out = state->out;
-  int64_t height_c = centi(item->height_pt);
-  PUT(out, "q ");
-  put_centi(out, centi(item->width_pt));
-  PUT(out, " 0 0 ");
-  put_centi(out, height_c);
-  PrBuffer_appendByte(out, ' ');
-  put_centi(out, centi(item->x_pt));
-  PrBuffer_appendByte(out, ' ');
-  put_centi(out, state->page_height_c - centi(item->y_pt) - height_c);
-  PUT(out, " cm /Im");
+  put_placement(state, item);
+  PUT(out, " /Im");
   PrBuffer_appendInt(out, item->resource);
   PUT(out, " Do Q\n");
   return PR_OK;

@@ -37,3 +37,13 @@ def subset_cff(path: Path, glyph_ids: Iterable[int]) -> bytes:
         return output.getvalue()
     except Exception as exc:  # fontTools raises many kinds; all mean the same here
         raise FontError(f"{path}: cannot subset this CFF font: {exc}") from exc
+
+
+def embed_cff_subsets(writer, plan_fonts) -> None:
+    """Before a writer finishes: each CFF font it used replaced by the subset of
+    the glyphs it used (the core embeds TrueType outlines subset itself)."""
+    for plan_font in plan_fonts:
+        if plan_font.is_cff:
+            used = writer.used_glyphs(plan_font.index, plan_font.glyph_count)
+            if used:
+                writer.set_font_program(plan_font.index, subset_cff(plan_font.path, used), 3)

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from . import _native
 from .compile import CompiledPlan, compile_template
 from .errors import DataError
-from .fontsubset import subset_cff
+from .fontsubset import embed_cff_subsets
 from .reports import DocumentIndex, ExceptionReport, JobReport, RecordException
 from .rules import RuleSet, load_rules
 from .sources import open_source, sliced
@@ -194,11 +194,7 @@ def compose(
             report.pages = writer.page_count
             if progress is not None:
                 progress(Progress(report.records_in, report.pages, time.perf_counter() - started))
-        for plan_font in compiled.fonts:
-            if plan_font.is_cff:
-                used = writer.used_glyphs(plan_font.index, plan_font.glyph_count)
-                if used:
-                    writer.set_font_program(plan_font.index, subset_cff(plan_font.path, used), 3)
+        embed_cff_subsets(writer, compiled.fonts)
         writer.finish()
         writer.write_output(sink)
     except BaseException:

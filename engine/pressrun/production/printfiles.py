@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from .. import _native
-from ..fontsubset import subset_cff
+from ..fontsubset import embed_cff_subsets
 from .jdf import Media, sheet_runs, write_jdf
 from .profile import Profile
 
@@ -100,11 +100,7 @@ class PrintFiles:
 
     def close(self, print_file: PrintFile) -> None:
         writer = print_file.writer
-        for plan_font in self.fonts:
-            if plan_font.is_cff:
-                used = writer.used_glyphs(plan_font.index, plan_font.glyph_count)
-                if used:
-                    writer.set_font_program(plan_font.index, subset_cff(plan_font.path, used), 3)
+        embed_cff_subsets(writer, self.fonts)
         writer.finish()
         writer.write_output(print_file.sink)
         print_file.sink.close()

@@ -48,7 +48,8 @@ def _some(values) -> str:
     return shown + (f" and {len(values) - NAMED_AT_MOST:,} more" if len(values) > NAMED_AT_MOST else "")
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The file's sha256, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
@@ -333,7 +334,7 @@ def _check_files(job_dir: Path, report: dict, manifest: pa.Table | None, problem
             page_count = _pdf_pages(path, problems)
             if page_count is not None:
                 checked += 1
-            digest = _sha256(path)
+            digest = sha256_of(path)
             if digest != entry.get("sha256"):
                 problems.append(f"{name}: sha256 is {digest}, report.json says {entry.get('sha256')}")
         if pieces is None:

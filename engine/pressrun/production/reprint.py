@@ -13,7 +13,7 @@ import numpy as np
 from ..errors import DataError
 from .jobreport import read_job_report
 from .manifest import read_manifest
-from .summary import sha256_of
+from .reconcile import sha256_of
 
 
 @dataclass

@@ -39,10 +39,10 @@ from .jobreport import write_job_report
 from .manifest import MANIFEST_SCHEMA, SUPPRESSED_SCHEMA, ManifestWriter
 from .printfiles import PrintFile, PrintFiles
 from .profile import Profile, load_profile
-from .reconcile import Reconciliation, check_or_raise
+from .reconcile import Reconciliation, check_or_raise, sha256_of
 from .reprint import ReprintSelection
 from .sheets import choose_streams, lay_out_sheets
-from .summary import job_summary, sha256_of, with_mail_trays
+from .summary import job_summary, with_mail_trays
 
 _RULE_ROWS = 65536
 PIECE_ID_DIGITS = 8

@@ -2,9 +2,7 @@
 histograms of pages and sheets per piece, and the presort's mail trays."""
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -42,14 +40,6 @@ def with_mail_trays(manifest: pa.Table, sort_values: pa.Array,
                          "pieces": b - a + 1, "break_key": (value_list[a] or "")[:digits]})
     column = manifest.schema.get_field_index("mail_tray")
     return manifest.set_column(column, "mail_tray", pa.array(trays, pa.int32())), rows
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def job_summary(print_files: PrintFiles, job_id: str, profile: Profile, template: Template,
