@@ -79,8 +79,10 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     into out_dir the print files (PDF + JDF per file), manifest.parquet/.csv,
     exceptions.parquet/.csv, suppressed.parquet, report.json/.html.
 
-    verify: re-read what was written (pikepdf page counts, sha256, JDF) and
-    fail the job unless it reconciles. reprint: the pieces to recreate (see
+    verify: re-read what was written (page counts, sha256, JDF against the
+    manifest; pressrun.production.reconcile) and fail the job unless it
+    reconciles; the count check (records in = in pieces + suppressed +
+    exceptions) always runs. reprint: the pieces to recreate (see
     pressrun.production.reprint)."""
     started = time.perf_counter()
     inputs = job_inputs(source=source, template=template, profile=profile, rules=rules)
