@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from xml.sax.saxutils import quoteattr
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
+from xml.sax.saxutils import quoteattr
 
 import numpy as np
+
+from .arrays import ranks_in_runs
 
 JDF_NAMESPACE = "http://www.CIP4.org/JDFSchema_1_1"
 _NS = {"jdf": JDF_NAMESPACE}
@@ -256,8 +258,7 @@ def _per_page(partitions: list[tuple[np.ndarray, int]], pages: int, what: str, n
         first, last = ranges[np.argmax(outside)]
         raise ValueError(f"{name}: run {first}-{last} lies outside pages 0-{pages - 1}")
     lengths = ranges[:, 1] - ranges[:, 0] + 1
-    covered = np.repeat(ranges[:, 0], lengths) + (np.arange(int(lengths.sum())) -
-                                                   np.repeat(np.cumsum(lengths) - lengths, lengths))
+    covered = np.repeat(ranges[:, 0], lengths) + ranks_in_runs(lengths)
     counts = np.bincount(covered, minlength=pages)
     if (counts > 1).any():
         raise ValueError(f"{name}: page {int(np.argmax(counts > 1))} is in two {what} partitions")

@@ -352,11 +352,12 @@ def _check_files(job_dir: Path, report: dict, manifest: pa.Table | None, problem
 
 def _positions(records: np.ndarray, expected: np.ndarray) -> np.ndarray:
     """Each record number's position in `expected` (-1 for one not in it)."""
+    if len(expected) == 0:
+        return np.full(len(records), -1, np.int64)
     order = np.argsort(expected, kind="stable")
-    at = np.searchsorted(expected[order], records)
-    at = np.minimum(at, max(len(expected) - 1, 0))
-    found = (len(expected) > 0) & (expected[order][at] == records) if len(expected) else np.zeros(len(records), bool)
-    return np.where(found, order[at] if len(expected) else -1, -1)
+    in_order = expected[order]
+    at = np.minimum(np.searchsorted(in_order, records), len(expected) - 1)
+    return np.where(in_order[at] == records, order[at], -1)
 
 
 def reconcile_job(job_dir: Path | str) -> Reconciliation:

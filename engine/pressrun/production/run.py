@@ -34,6 +34,7 @@ from ..sources import open_source
 from ..template import Template, load_template
 from . import marks as marks_
 from .clearzone import check_clear_zones
+from .arrays import ranks_in_runs
 from .grouping import plan_pieces
 from .jobreport import write_job_report
 from .manifest import MANIFEST_SCHEMA, SUPPRESSED_SCHEMA, ManifestWriter
@@ -55,19 +56,15 @@ class ProductionResult:
     summary: dict
     reconciliation: Optional[Reconciliation]
 
-    @property
-    def files(self) -> list[Path]:
-        return [self.job_dir / f["name"] for s in self.summary["streams"] for f in s["files"]]
-
 
 class _Classified:
-    """Per record: which streams it may go to, feed bits, divert, and the
-    values of the profile's conditions (bool numpy arrays, null = false)."""
+    """Per record: the values of the profile's conditions (bool, null = false),
+    whether a rule failed for it, and the job's rule results (one column each)."""
 
     def __init__(self, n: int, profile: Profile):
         self.conditions = {name: np.zeros(n, bool) for name in profile.conditions}
         self.failed = np.zeros(n, bool)
-        self.rule_columns: Optional[pa.Table] = None   # the job's rules, one column each
+        self.rule_columns: Optional[pa.Table] = None
 
 
 def produce(source, template: "str | os.PathLike | Template", profile: "str | os.PathLike | Profile",
@@ -351,7 +348,7 @@ class _Job:
         self.slot = index % len(self.composers)
         self.wait(self.slot)     # its pages of two chunks ago are written
         counts = piece_starts[chunk + 1] - piece_starts[chunk]
-        positions = np.repeat(piece_starts[chunk], counts) + _ranks(counts)
+        positions = np.repeat(piece_starts[chunk], counts) + ranks_in_runs(counts)
         rows = record_rows[positions]
         doc_piece = np.repeat(np.arange(len(chunk)), counts)
         # The rows are composed in place, in print order: no copy of the data.
@@ -487,7 +484,7 @@ class _Job:
         are updated now, so that the next pieces know where they start)."""
         starts, ends = sheets.piece_page_starts[group], sheets.piece_page_starts[group + 1]
         lengths = ends - starts
-        old_pages = np.repeat(starts, lengths) + _ranks(lengths)
+        old_pages = np.repeat(starts, lengths) + ranks_in_runs(lengths)
         page_map = np.full(len(sheets.pages), -1, np.int64)
         page_map[old_pages] = np.arange(len(old_pages))
         selected = marks_.select(all_marks, page_map)
@@ -572,12 +569,6 @@ def _postal_bars(symbology: str, texts: list[str]) -> list[str]:
     payloads); "" for a piece without a postal barcode."""
     encode = _native.auspost_encode if symbology == "auspost" else _native.imb_encode
     return [encode(*text.split("|")) if text else "" for text in texts]
-
-
-def _ranks(counts: np.ndarray) -> np.ndarray:
-    total = int(counts.sum())
-    starts = np.cumsum(counts) - counts
-    return np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
 
 
 def _write_suppressed(path: Path, profile: Profile, record_numbers, keys, suppressed, first_stream) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .arrays import ranks_in_runs, run_starts
 from .profile import Profile
 
 
@@ -40,19 +41,6 @@ class PieceSheets:
         return np.diff(self.piece_page_starts)
 
 
-def _starts(counts: np.ndarray) -> np.ndarray:
-    starts = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=starts[1:])
-    return starts
-
-
-def _ranks(counts: np.ndarray) -> np.ndarray:
-    """0, 1, .. counts[0]-1, 0, 1, ... : position within each run."""
-    total = int(counts.sum())
-    starts = _starts(counts)[:-1]
-    return np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
-
-
 def lay_out_sheets(profile: Profile, *, doc_piece: np.ndarray, doc_first: np.ndarray,
                    doc_pages: np.ndarray, piece_count: int, duplex: np.ndarray,
                    inserts: np.ndarray, stock_when: dict[str, np.ndarray]) -> PieceSheets:
@@ -70,20 +58,20 @@ def lay_out_sheets(profile: Profile, *, doc_piece: np.ndarray, doc_first: np.nda
     piece_doc_pages += piece_doc_pages % pps      # the next piece starts on a front
     insert_count = inserts.sum(axis=1).astype(np.int64) if inserts.size else np.zeros(piece_count, np.int64)
     piece_pages = piece_doc_pages + insert_count * pps
-    piece_page_starts = _starts(piece_pages)
+    piece_page_starts = run_starts(piece_pages)
     pages = np.full(int(piece_page_starts[-1]), -1, dtype=np.int64)
     # Each document's pages at its place in its piece.
     doc_offset_in_piece = doc_padded.cumsum() - doc_padded
     first_doc_of_piece = np.searchsorted(doc_piece, np.arange(piece_count))
     doc_offset_in_piece -= doc_offset_in_piece[first_doc_of_piece][doc_piece]
     doc_out = piece_page_starts[:-1][doc_piece] + doc_offset_in_piece
-    rank = _ranks(doc_pages)
+    rank = ranks_in_runs(doc_pages)
     pages[np.repeat(doc_out, doc_pages) + rank] = np.repeat(doc_first, doc_pages) + rank
 
     sheets = piece_pages // pps
-    piece_sheet_starts = _starts(sheets)
+    piece_sheet_starts = run_starts(sheets)
     sheet_piece = np.repeat(np.arange(piece_count, dtype=np.int64), sheets)
-    sheet_number = _ranks(sheets) + 1
+    sheet_number = ranks_in_runs(sheets) + 1
     sheet_front = piece_page_starts[:-1][sheet_piece] + (sheet_number - 1) * pps[sheet_piece]
     doc_sheets = (piece_doc_pages // pps)[sheet_piece]
     sheet_insert = sheet_number > doc_sheets
