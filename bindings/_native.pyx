@@ -8,7 +8,7 @@ released, and native status codes turned into Python exceptions in one place
 """
 from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_IsValid
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memset, strncpy
 
 import numpy as np
@@ -551,6 +551,140 @@ cdef class PdfWriter:
         _check(status, &error)
 
 
+cdef class AfpWriter:
+    """One AFP (MO:DCA) print file. Bytes accumulate natively until drained.
+
+    tag_names: the TLE attribute names of every page group; medium_maps:
+    (name, input bin, media type or None, duplex 0/1/2) per medium map of
+    the form definition; coded_fonts: (plan font, character set, code page,
+    code points (sorted uint32), their bytes (uint8)) per font shown in a
+    printer-resident coded font; font_names: each plan font's full font
+    name (name ID 4), by which pages map it."""
+    cdef PrAfpWriter *_writer
+    cdef readonly Plan plan
+
+    def __cinit__(self, Plan plan, str document_name=None, tag_names=(), medium_maps=(),
+                  str form_name=None, float medium_width_pt=0, float medium_height_pt=0,
+                  coded_fonts=(), font_names=(), bint native_barcodes=True):
+        cdef PrError error
+        cdef PrAfpOptions options
+        memset(&options, 0, sizeof(PrAfpOptions))
+        keep = []   # the encoded strings and arrays, alive until create has copied them
+
+        def c_text(value):
+            if value is None:
+                return None
+            encoded = value.encode("utf-8")
+            keep.append(encoded)
+            return encoded
+
+        document_bytes = c_text(document_name)
+        form_bytes = c_text(form_name)
+        options.document_name = <const char *>document_bytes if document_bytes is not None else NULL
+        options.form_name = <const char *>form_bytes if form_bytes is not None else NULL
+        options.medium_width_pt = medium_width_pt
+        options.medium_height_pt = medium_height_pt
+        options.native_barcodes = native_barcodes
+        tag_list = [c_text(name) for name in tag_names]
+        map_list = list(medium_maps)
+        font_list = list(coded_fonts)
+        font_name_list = [c_text(name) for name in font_names]
+        cdef const char **names = <const char **>PyMem_Malloc((len(tag_list) + 1) * sizeof(char *))
+        cdef const char **full_names = <const char **>PyMem_Malloc(
+            (len(font_name_list) + 1) * sizeof(char *))
+        cdef PrAfpMediumMap *maps = <PrAfpMediumMap *>PyMem_Malloc(
+            (len(map_list) + 1) * sizeof(PrAfpMediumMap))
+        cdef PrAfpCodedFont *fonts = <PrAfpCodedFont *>PyMem_Malloc(
+            (len(font_list) + 1) * sizeof(PrAfpCodedFont))
+        cdef const uint32_t[::1] codepoint_view
+        cdef const uint8_t[::1] byte_view
+        try:
+            if names == NULL or maps == NULL or fonts == NULL or full_names == NULL:
+                raise MemoryError()
+            if font_name_list and len(font_name_list) != plan.font_count:
+                raise ValueError("font_names: one per plan font")
+            for i, name in enumerate(font_name_list):
+                full_names[i] = <const char *>name if name is not None else NULL
+            options.font_names = full_names if font_name_list else NULL
+            for i, name in enumerate(tag_list):
+                names[i] = <const char *>name
+            for i, (name, input_bin, media_type, duplex) in enumerate(map_list):
+                name_bytes = c_text(name)
+                media_bytes = c_text(media_type)
+                maps[i].name = <const char *>name_bytes
+                maps[i].input_bin = input_bin
+                maps[i].media_type = <const char *>media_bytes if media_bytes is not None else NULL
+                maps[i].duplex = duplex
+            for i, (font, character_set, code_page, codepoints, code_bytes) in enumerate(font_list):
+                codepoint_array = np.ascontiguousarray(codepoints, dtype=np.uint32)
+                byte_array = np.ascontiguousarray(code_bytes, dtype=np.uint8)
+                if codepoint_array.shape[0] != byte_array.shape[0] or codepoint_array.shape[0] == 0:
+                    raise ValueError("coded font %r: code points and bytes differ in number or "
+                                     "are empty" % (code_page,))
+                keep.extend((codepoint_array, byte_array))
+                codepoint_view = codepoint_array
+                byte_view = byte_array
+                set_bytes = c_text(character_set)
+                page_bytes = c_text(code_page)
+                fonts[i].font = font
+                fonts[i].character_set = <const char *>set_bytes
+                fonts[i].code_page = <const char *>page_bytes
+                fonts[i].codepoints = &codepoint_view[0]
+                fonts[i].code_bytes = &byte_view[0]
+                fonts[i].code_count = codepoint_array.shape[0]
+            options.tag_names = names
+            options.tag_count = len(tag_list)
+            options.medium_maps = maps
+            options.medium_map_count = len(map_list)
+            options.coded_fonts = fonts
+            options.coded_font_count = len(font_list)
+            self.plan = plan
+            _check(PrAfpWriter_create(plan._plan, &options, &self._writer, &error), &error)
+        finally:
+            PyMem_Free(names)
+            PyMem_Free(full_names)
+            PyMem_Free(maps)
+            PyMem_Free(fonts)
+
+    def __dealloc__(self):
+        if self._writer != NULL:
+            PrAfpWriter_destroy(self._writer)
+
+    def write_output(self, sink):
+        """Writes the bytes produced since the last call to `sink` without a copy."""
+        cdef const uint8_t *data
+        cdef size_t size
+        PrAfpWriter_output(self._writer, &data, &size)
+        if size > 0:
+            sink.write(<const uint8_t[:size]> data)
+        PrAfpWriter_consume(self._writer)
+        return size
+
+    def take_output(self):
+        """The bytes produced since the last call, as a bytes copy."""
+        cdef const uint8_t *data
+        cdef size_t size
+        PrAfpWriter_output(self._writer, &data, &size)
+        chunk = data[:size] if size > 0 else b""
+        PrAfpWriter_consume(self._writer)
+        return chunk
+
+    @property
+    def page_count(self):
+        return PrAfpWriter_pageCount(self._writer)
+
+    @property
+    def bytes_written(self):
+        return PrAfpWriter_bytesWritten(self._writer)
+
+    def finish(self):
+        cdef PrError error
+        cdef PrStatus status
+        with nogil:
+            status = PrAfpWriter_finish(self._writer, &error)
+        _check(status, &error)
+
+
 cdef ArrowSchema *_schema_of(object capsule) except NULL:
     if not PyCapsule_IsValid(capsule, b"arrow_schema"):
         raise TypeError("expected an 'arrow_schema' PyCapsule")
@@ -647,18 +781,27 @@ cdef class Composer:
     def held_pages(self):
         return PrComposer_heldPageCount(self._composer)
 
-    def write_pieces(self, PdfWriter writer, pages, piece_starts, mark_kinds, mark_options,
-                     mark_geometry, mark_pages, bytes texts, text_offsets):
-        """Writes held pages as mail pieces with their marks.
+    def write_pieces(self, writer, pages, piece_starts, mark_kinds, mark_options,
+                     mark_geometry, mark_pages, bytes texts, text_offsets,
+                     bytes tag_texts=None, tag_offsets=None, uint32_t tag_count=0,
+                     page_media=None):
+        """Writes held pages as mail pieces with their marks into a PdfWriter
+        or an AfpWriter.
 
         pages: int64 held page per output page (-1: blank); piece_starts:
         uint64 offsets (pieces + 1); per mark: kind and option (uint8),
         geometry float32 rows (x, y, module, width, height) in points, the
         output page (uint64, non-decreasing); texts: the marks' texts
-        concatenated, text_offsets (marks + 1)."""
+        concatenated, text_offsets (marks + 1). AFP only: tag_texts and
+        tag_offsets (pieces * tag_count + 1), each piece's index values;
+        page_media: uint16 medium map per output page."""
+        if not isinstance(writer, (PdfWriter, AfpWriter)):
+            raise TypeError("write_pieces: a PdfWriter or an AfpWriter")
         cdef PrError error
         cdef PrStatus status
         cdef PrPieceSet piece_set
+        cdef PdfWriter pdf
+        cdef AfpWriter afp
         page_array = np.ascontiguousarray(pages, dtype=np.int64)
         start_array = np.ascontiguousarray(piece_starts, dtype=np.uint64)
         kind_array = np.ascontiguousarray(mark_kinds, dtype=np.uint8)
@@ -679,6 +822,25 @@ cdef class Composer:
         cdef const float[:, ::1] geometry_view = geometry_array
         cdef const uint64_t[::1] mark_page_view = mark_page_array
         cdef const uint64_t[::1] offset_view = offset_array
+        cdef const uint64_t[::1] tag_offset_view
+        cdef const uint16_t[::1] media_view
+        memset(&piece_set, 0, sizeof(PrPieceSet))
+        if tag_offsets is not None:
+            tag_offset_array = np.ascontiguousarray(tag_offsets, dtype=np.uint64)
+            if tag_texts is None or tag_offset_array.shape[0] != (start_array.shape[0] - 1) * tag_count + 1:
+                raise ValueError("write_pieces: tag offsets need pieces * tag_count + 1 entries")
+            tag_offset_view = tag_offset_array
+            piece_set.tag_offsets = &tag_offset_view[0]
+            piece_set.tag_texts = <const uint8_t *>tag_texts
+            piece_set.tag_texts_bytes = len(tag_texts)
+            piece_set.tag_count = tag_count
+        if page_media is not None:
+            media_array = np.ascontiguousarray(page_media, dtype=np.uint16)
+            if media_array.shape[0] != page_array.shape[0]:
+                raise ValueError("write_pieces: page_media needs one entry per output page")
+            if media_array.shape[0] > 0:
+                media_view = media_array
+                piece_set.page_media = &media_view[0]
         cdef PrMarkSpec *marks = <PrMarkSpec *>PyMem_Malloc((mark_count + 1) * sizeof(PrMarkSpec))
         if marks == NULL:
             raise MemoryError()
@@ -704,9 +866,16 @@ cdef class Composer:
             piece_set.texts_bytes = len(texts)
             piece_set.text_offsets = &offset_view[0]
             piece_set.mark_count = mark_count
-            with nogil:
-                status = PrComposer_writePiecesPdf(self._composer, writer._writer, &piece_set,
-                                                   &error)
+            if isinstance(writer, PdfWriter):
+                pdf = <PdfWriter>writer
+                with nogil:
+                    status = PrComposer_writePiecesPdf(self._composer, pdf._writer, &piece_set,
+                                                       &error)
+            else:
+                afp = <AfpWriter>writer
+                with nogil:
+                    status = PrComposer_writePiecesAfp(self._composer, afp._writer, &piece_set,
+                                                       &error)
             _check(status, &error)
         finally:
             PyMem_Free(marks)

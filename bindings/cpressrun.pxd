@@ -251,6 +251,46 @@ cdef extern from "pressrun.h" nogil:
                                         size_t data_bytes, int kind, PrError *error)
     PrStatus PrPdfWriter_finish(PrPdfWriter *writer, PrError *error)
 
+    ctypedef struct PrAfpWriter:
+        pass
+
+    ctypedef struct PrAfpMediumMap:
+        const char *name
+        uint16_t input_bin
+        const char *media_type
+        uint8_t duplex
+
+    ctypedef struct PrAfpCodedFont:
+        uint32_t font
+        const char *character_set
+        const char *code_page
+        const uint32_t *codepoints
+        const uint8_t *code_bytes
+        uint32_t code_count
+
+    ctypedef struct PrAfpOptions:
+        const char *document_name
+        const char *const *tag_names
+        uint32_t tag_count
+        const PrAfpMediumMap *medium_maps
+        uint32_t medium_map_count
+        const char *form_name
+        float medium_width_pt
+        float medium_height_pt
+        const PrAfpCodedFont *coded_fonts
+        uint32_t coded_font_count
+        const char *const *font_names
+        bint native_barcodes
+
+    PrStatus PrAfpWriter_create(const PrPlan *plan, const PrAfpOptions *options, PrAfpWriter **out,
+                                PrError *error)
+    void PrAfpWriter_destroy(PrAfpWriter *writer)
+    void PrAfpWriter_output(const PrAfpWriter *writer, const uint8_t **data, size_t *size_bytes)
+    void PrAfpWriter_consume(PrAfpWriter *writer)
+    uint64_t PrAfpWriter_pageCount(const PrAfpWriter *writer)
+    uint64_t PrAfpWriter_bytesWritten(const PrAfpWriter *writer)
+    PrStatus PrAfpWriter_finish(PrAfpWriter *writer, PrError *error)
+
     ctypedef struct PrComposer:
         pass
 
@@ -298,7 +338,14 @@ cdef extern from "pressrun.h" nogil:
         uint64_t texts_bytes
         const uint64_t *text_offsets
         uint64_t mark_count
+        const uint8_t *tag_texts
+        uint64_t tag_texts_bytes
+        const uint64_t *tag_offsets
+        uint32_t tag_count
+        const uint16_t *page_media
     PrStatus PrComposer_writePiecesPdf(PrComposer *composer, PrPdfWriter *writer,
+                                       const PrPieceSet *pieces, PrError *error)
+    PrStatus PrComposer_writePiecesAfp(PrComposer *composer, PrAfpWriter *writer,
                                        const PrPieceSet *pieces, PrError *error)
 
 cdef extern from "deflate.h" nogil:

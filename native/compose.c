@@ -351,9 +351,9 @@ PrStatus PrComposer_composeDoc(PrComposer *composer, const PrDocWriter *writer,
     }
     uint64_t first_page = writer->pageCount(writer->self);
     uint32_t pages = (uint32_t)composer->list.page_count;
-    status = writer->beginDocument(writer->self, row, error);
+    status = writer->beginDocument(writer->self, row, NULL, error);
     for (uint32_t page = 0; page < pages && status == PR_OK; page++) {
-      status = writer->writePage(writer->self, &composer->list, page, error);
+      status = writer->writePage(writer->self, &composer->list, page, -1, error);
     }
     if (status == PR_OK) {
       status = writer->endDocument(writer->self, error);
@@ -445,6 +445,20 @@ static PrStatus check_piece_set(const PrComposer *composer, const PrPieceSet *se
                          (unsigned long long)k);
     }
   }
+  if (set->tag_offsets != NULL) {
+    uint64_t count = set->piece_count * set->tag_count;
+    if ((set->tag_count > 0 && set->piece_count > UINT64_MAX / set->tag_count) ||
+        set->tag_offsets[0] != 0 || set->tag_offsets[count] > set->tag_texts_bytes ||
+        (set->tag_texts_bytes > 0 && set->tag_texts == NULL)) {
+      return PrError_set(error, PR_EINVAL, "pieces: tag texts run past their buffer");
+    }
+    for (uint64_t t = 0; t < count; t++) {
+      if (set->tag_offsets[t + 1] < set->tag_offsets[t]) {
+        return PrError_set(error, PR_EINVAL, "pieces: tag %llu ends before it starts",
+                           (unsigned long long)t);
+      }
+    }
+  }
   if (set->text_offsets[0] != 0 || set->text_offsets[set->mark_count] > set->texts_bytes) {
     return PrError_set(error, PR_EINVAL, "pieces: mark texts run past their buffer");
   }
@@ -489,7 +503,8 @@ static PrStatus write_piece(PrComposer *composer, const PrDocWriter *writer, con
     }
     PrDisplayList_endMarks(list);
     PR_RETURN_NOT_OK(PrDisplayList_check(list, error));
-    PR_RETURN_NOT_OK(writer->writePage(writer->self, list, page, error));
+    int32_t medium_map = set->page_media != NULL ? (int32_t)set->page_media[i] : -1;
+    PR_RETURN_NOT_OK(writer->writePage(writer->self, list, page, medium_map, error));
   }
   return PR_OK;
 }
@@ -498,7 +513,12 @@ static PrStatus write_pieces(PrComposer *composer, const PrDocWriter *writer,
                              const PrPieceSet *set, PrError *error) {
   uint64_t mark = 0;
   for (uint64_t k = 0; k < set->piece_count; k++) {
-    PR_RETURN_NOT_OK(writer->beginDocument(writer->self, (int64_t)k, error));
+    PrDocTags tags = {set->tag_texts, NULL, set->tag_count};
+    if (set->tag_offsets != NULL) {
+      tags.offsets = set->tag_offsets + k * set->tag_count;
+    }
+    PR_RETURN_NOT_OK(writer->beginDocument(writer->self, (int64_t)k,
+                                           set->tag_offsets != NULL ? &tags : NULL, error));
     PrStatus status = write_piece(composer, writer, set, k, &mark, error);
     if (status != PR_OK) {
       PrError ignored;
@@ -534,6 +554,16 @@ PrStatus PrComposer_writePiecesPdf(PrComposer *composer, PrPdfWriter *writer,
   PrPdfWriter_docWriter(writer, &doc_writer);
   PR_RETURN_NOT_OK(PrComposer_writePieces(composer, &doc_writer, pieces, error));
   return PrPdfWriter_flush(writer, error);
+}
+
+PrStatus PrComposer_writePiecesAfp(PrComposer *composer, PrAfpWriter *writer,
+                                   const PrPieceSet *pieces, PrError *error) {
+  if (writer == NULL) {
+    return PrError_set(error, PR_EINVAL, "pieces: NULL AFP writer");
+  }
+  PrDocWriter doc_writer;
+  PrAfpWriter_docWriter(writer, &doc_writer);
+  return PrComposer_writePieces(composer, &doc_writer, pieces, error);
 }
 
 PrStatus PrComposer_composePdf(PrComposer *composer, PrPdfWriter *writer,

@@ -17,6 +17,8 @@ void PrDisplayList_free(PrDisplayList *list) {
   free(list->items);
   free(list->glyphs);
   free(list->bars);
+  free(list->symbols);
+  free(list->symbol_text);
   PrDisplayList_init(list);
 }
 
@@ -25,20 +27,24 @@ void PrDisplayList_reset(PrDisplayList *list) {
   list->item_count = 0;
   list->glyph_count = 0;
   list->bar_count = 0;
+  list->symbol_count = 0;
+  list->symbol_text_bytes = 0;
   list->failed = 0;
   list->overlay_page = -1;
   list->marks_page = -1;
 }
 
 PrDisplayListMark PrDisplayList_size(const PrDisplayList *list) {
-  PrDisplayListMark size = {list->page_count, list->item_count, list->glyph_count,
-                            list->bar_count};
+  PrDisplayListMark size = {list->page_count, list->item_count,   list->glyph_count,
+                            list->bar_count,  list->symbol_count, list->symbol_text_bytes};
   return size;
 }
 
 void PrDisplayList_truncate(PrDisplayList *list, PrDisplayListMark size) {
   if (size.page_count > list->page_count || size.item_count > list->item_count ||
-      size.glyph_count > list->glyph_count || size.bar_count > list->bar_count) {
+      size.glyph_count > list->glyph_count || size.bar_count > list->bar_count ||
+      size.symbol_count > list->symbol_count ||
+      size.symbol_text_bytes > list->symbol_text_bytes) {
     list->failed = 1;   /* not a size of this list */
     return;
   }
@@ -46,6 +52,8 @@ void PrDisplayList_truncate(PrDisplayList *list, PrDisplayListMark size) {
   list->item_count = size.item_count;
   list->glyph_count = size.glyph_count;
   list->bar_count = size.bar_count;
+  list->symbol_count = size.symbol_count;
+  list->symbol_text_bytes = size.symbol_text_bytes;
   list->overlay_page = -1;
   list->marks_page = -1;
 }
@@ -155,6 +163,30 @@ PrBar *PrDisplayList_addBars(PrDisplayList *list, size_t count) {
   PrBar *bars = &list->bars[list->bar_count];
   list->bar_count += count;
   return bars;
+}
+
+void PrDisplayList_setSymbol(PrDisplayList *list, PrItem *item, const PrMarkSpec *spec,
+                             const uint8_t *text, size_t text_bytes, uint32_t columns,
+                             uint32_t rows) {
+  if (list->failed || item == NULL || text_bytes > UINT32_MAX - list->symbol_text_bytes ||
+      !grow((void **)&list->symbols, &list->symbol_capacity, list->symbol_count + 1,
+            sizeof *list->symbols) ||
+      !grow((void **)&list->symbol_text, &list->symbol_text_capacity,
+            list->symbol_text_bytes + text_bytes, 1)) {
+    list->failed = 1;
+    return;
+  }
+  PrSymbol *symbol = &list->symbols[list->symbol_count++];
+  symbol->spec = *spec;
+  symbol->first_text_byte = (uint32_t)list->symbol_text_bytes;
+  symbol->text_bytes = (uint32_t)text_bytes;
+  symbol->columns = columns;
+  symbol->rows = rows;
+  if (text_bytes > 0) {
+    memcpy(list->symbol_text + list->symbol_text_bytes, text, text_bytes);
+  }
+  list->symbol_text_bytes += text_bytes;
+  item->symbol = (uint32_t)list->symbol_count;
 }
 
 PrStatus PrDisplayList_check(const PrDisplayList *list, PrError *error) {

@@ -54,7 +54,19 @@ typedef struct PrItem {
   uint32_t glyph_count;
   uint32_t first_bar;      /* bars: index into PrDisplayList.bars */
   uint32_t bar_count;
+  uint32_t symbol;         /* bars of a barcode: 1 + index into PrDisplayList.symbols; 0 for
+                              other bars (OMR marks) */
 } PrItem;
+
+/* What a barcode's bars encode, for writers that let the printer draw the
+ * symbol (AFP BCOCA): the mark it was drawn from and its data. */
+typedef struct PrSymbol {
+  PrMarkSpec spec;          /* kind, option, position, sizes, colour */
+  uint32_t first_text_byte; /* its data: PrDisplayList.symbol_text[first .. first + bytes) */
+  uint32_t text_bytes;
+  uint32_t columns, rows;   /* 2D: the symbol's modules (QR: side x side); 1D: total modules
+                               and 1; four-state: bars and 1 */
+} PrSymbol;
 
 typedef struct PrDlPage {
   float width_pt, height_pt;
@@ -79,6 +91,10 @@ typedef struct PrDisplayList {
   size_t glyph_count, glyph_capacity;
   PrBar *bars;
   size_t bar_count, bar_capacity;
+  PrSymbol *symbols;
+  size_t symbol_count, symbol_capacity;
+  uint8_t *symbol_text;
+  size_t symbol_text_bytes, symbol_text_capacity;
   int failed;              /* an allocation failed; see PrDisplayList_check */
   int64_t overlay_page;    /* >= 0: addItem appends to this page's overlay */
   int64_t marks_page;      /* >= 0: addItem appends to this page's marks */
@@ -86,7 +102,7 @@ typedef struct PrDisplayList {
 
 /* Sizes of a list, to roll it back to (a record that failed half-way). */
 typedef struct PrDisplayListMark {
-  size_t page_count, item_count, glyph_count, bar_count;
+  size_t page_count, item_count, glyph_count, bar_count, symbol_count, symbol_text_bytes;
 } PrDisplayListMark;
 
 void PrDisplayList_init(PrDisplayList *list);
@@ -112,6 +128,17 @@ PrItem *PrDisplayList_addItem(PrDisplayList *list, PrItemKind kind);
 PrGlyph *PrDisplayList_addGlyphs(PrDisplayList *list, size_t count);
 /* Reserves count bars at the end and returns them (NULL on failure). */
 PrBar *PrDisplayList_addBars(PrDisplayList *list, size_t count);
+/* Records what item `item` (bars just added) encodes: a copy of spec and
+ * of the data. */
+void PrDisplayList_setSymbol(PrDisplayList *list, PrItem *item, const PrMarkSpec *spec,
+                             const uint8_t *text, size_t text_bytes, uint32_t columns,
+                             uint32_t rows);
+/* The symbol of a bars item, or NULL for plain bars. */
+static inline const PrSymbol *PrDisplayList_symbol(const PrDisplayList *list,
+                                                   const PrItem *item) {
+  return item->symbol > 0 && item->symbol <= list->symbol_count ? &list->symbols[item->symbol - 1]
+                                                                : NULL;
+}
 PrStatus PrDisplayList_check(const PrDisplayList *list, PrError *error);
 /* Items of a page: its own, then its overlay, then its marks. */
 static inline uint32_t PrDisplayList_pageItemCount(const PrDisplayList *list, uint32_t page) {

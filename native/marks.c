@@ -87,9 +87,11 @@ static PrStatus draw_omr(PrDisplayList *list, const PrMarkSpec *spec, const uint
 /* A module matrix, each row's runs of dark modules as one bar, in module
  * units from the symbol's top-left (item->size_pt is the module): a writer
  * draws them through one scaling, in small integers. */
-static PrStatus draw_matrix(PrDisplayList *list, const PrMarkSpec *spec, const uint8_t *modules,
-                            uint32_t width, uint32_t height, PrError *error) {
+static PrStatus draw_matrix(PrDisplayList *list, const PrMarkSpec *spec, const uint8_t *text,
+                            size_t text_bytes, const uint8_t *modules, uint32_t width,
+                            uint32_t height, PrError *error) {
   PrItem *item = begin_bars(list, spec);
+  PrDisplayList_setSymbol(list, item, spec, text, text_bytes, width, height);
   if (item != NULL) {
     item->size_pt = spec->module_pt;
     item->width_pt = (float)width * spec->module_pt;
@@ -122,6 +124,7 @@ static PrStatus draw_code128(PrDisplayList *list, const PrMarkSpec *spec, const 
   PR_RETURN_NOT_OK(PrCode128_encode((const char *)text, text_bytes, flags, widths, widths_bytes,
                                     &count, &total, error));
   PrItem *item = begin_bars(list, spec);
+  PrDisplayList_setSymbol(list, item, spec, text, text_bytes, total, 1);
   float x = spec->x_pt;
   for (size_t i = 0; i < count && item != NULL; i++) {
     float width = (float)widths[i] * spec->module_pt;
@@ -161,9 +164,11 @@ static PrStatus split_parts(const uint8_t *text, size_t text_bytes, char parts[]
 
 /* Four-state bars, left to right: F full, A ascender, D descender,
  * T tracker; the tracker is the middle third of the full height. */
-static PrStatus draw_four_state(PrDisplayList *list, const PrMarkSpec *spec, const char *bars,
-                                size_t bar_count, PrError *error) {
+static PrStatus draw_four_state(PrDisplayList *list, const PrMarkSpec *spec, const uint8_t *text,
+                                size_t text_bytes, const char *bars, size_t bar_count,
+                                PrError *error) {
   PrItem *item = begin_bars(list, spec);
+  PrDisplayList_setSymbol(list, item, spec, text, text_bytes, (uint32_t)bar_count, 1);
   float third = spec->height_pt / 3.0f;
   for (size_t i = 0; i < bar_count && item != NULL; i++) {
     float top = spec->y_pt, height = spec->height_pt;
@@ -199,7 +204,7 @@ PrStatus PrMark_draw(PrDisplayList *list, const PrMarkSpec *spec, const uint8_t 
       status = PrDataMatrix_encode(text, text_bytes, (PrDataMatrixShape)spec->option, scratch,
                                    scratch_bytes, &width, &height, error);
       if (status == PR_OK) {
-        status = draw_matrix(list, spec, scratch, width, height, error);
+        status = draw_matrix(list, spec, text, text_bytes, scratch, width, height, error);
       }
       break;
     }
@@ -209,7 +214,7 @@ PrStatus PrMark_draw(PrDisplayList *list, const PrMarkSpec *spec, const uint8_t 
       status = PrQr_encode(text, text_bytes, (PrQrEcLevel)spec->option, 0, scratch, scratch_bytes,
                            &side, &version, error);
       if (status == PR_OK) {
-        status = draw_matrix(list, spec, scratch, side, side, error);
+        status = draw_matrix(list, spec, text, text_bytes, scratch, side, side, error);
       }
       break;
     }
@@ -227,7 +232,7 @@ PrStatus PrMark_draw(PrDisplayList *list, const PrMarkSpec *spec, const uint8_t 
                                   error);
       }
       if (status == PR_OK) {
-        status = draw_four_state(list, spec, bars, bar_count, error);
+        status = draw_four_state(list, spec, text, text_bytes, bars, bar_count, error);
       }
       break;
     }
@@ -239,7 +244,7 @@ PrStatus PrMark_draw(PrDisplayList *list, const PrMarkSpec *spec, const uint8_t 
         status = PrImb_encode(parts[0], parts[1], bars, sizeof bars, error);
       }
       if (status == PR_OK) {
-        status = draw_four_state(list, spec, bars, PR_IMB_BARS, error);
+        status = draw_four_state(list, spec, text, text_bytes, bars, PR_IMB_BARS, error);
       }
       break;
     }

@@ -320,9 +320,10 @@ static PrStatus doc_define_form(void *self, uint32_t key, const PrDisplayList *l
   return fail_if_output_broken(self, status, error);
 }
 
-static PrStatus doc_begin(void *self, int64_t record, PrError *error) {
+static PrStatus doc_begin(void *self, int64_t record, const PrDocTags *tags, PrError *error) {
   PrPdfWriter *writer = self;
   (void)record;   /* a PDF print stream has no per-document structure (yet) */
+  (void)tags;
   PR_RETURN_NOT_OK(PrPdfFile_checkUsable(writer, "beginDocument", error));
   if (writer->in_document) {
     return PrError_set(error, PR_EINVAL, "pdf: beginDocument inside a document "
@@ -333,7 +334,8 @@ static PrStatus doc_begin(void *self, int64_t record, PrError *error) {
 }
 
 static PrStatus doc_write_page(void *self, const PrDisplayList *list, uint32_t page,
-                               PrError *error) {
+                               int32_t medium_map, PrError *error) {
+  (void)medium_map;   /* trays and stock are in the JDF ticket */
   PrStatus status = write_page(self, list, page, error);
   return fail_if_output_broken(self, status, error);
 }

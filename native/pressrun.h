@@ -456,6 +456,63 @@ PrStatus PrPdfWriter_setFontProgram(PrPdfWriter *writer, uint32_t font,
 /* Writes fonts, resources, the page tree, the xref and the trailer. */
 PrStatus PrPdfWriter_finish(PrPdfWriter *writer, PrError *error);
 
+/* AFP (MO:DCA) print files, written from the same display list as PDF.
+ * Output drains like the PDF writer's (PrAfpWriter_output, _consume). The
+ * print-file resource group (the form definition, fonts, images,
+ * overlays) comes first, written when the first page group begins, so
+ * every form must be defined by then (the composer defines them all
+ * before its first document). */
+typedef struct PrAfpWriter PrAfpWriter;
+
+/* A medium map of the form definition: one per tray/stock/duplex
+ * combination a job uses, invoked (IMM) before the sheets that need it. */
+typedef struct PrAfpMediumMap {
+  const char *name;         /* 1-8 of A-Z 0-9 @ # $ (copied) */
+  uint16_t input_bin;       /* the printer's input bin, 1..255 */
+  const char *media_type;   /* the stock's name for the printer's media type, or NULL (copied) */
+  uint8_t duplex;           /* 0 simplex, 1 duplex (long edge), 2 tumble (short edge) */
+} PrAfpMediumMap;
+
+/* A plan font shown in a printer-resident coded font instead of being
+ * carried as a TrueType data-object font: text is written in the code
+ * page's bytes, and positioned word by word (the printer's metrics). */
+typedef struct PrAfpCodedFont {
+  uint32_t font;            /* plan font index */
+  const char *character_set;  /* font character set name, e.g. "C0H20000" (copied) */
+  const char *code_page;    /* code page name, e.g. "T1V10500" (copied) */
+  const uint32_t *codepoints; /* the code page: sorted Unicode code points ... */
+  const uint8_t *code_bytes;  /* ... and the byte of each (copied) */
+  uint32_t code_count;
+} PrAfpCodedFont;
+
+typedef struct PrAfpOptions {
+  const char *document_name;      /* BDT name, 1-8 chars; NULL: "PRESSRUN" (copied) */
+  const char *const *tag_names;   /* TLE attribute names of every page group (copied) */
+  uint32_t tag_count;
+  const PrAfpMediumMap *medium_maps;  /* the form definition; none: no FORMDEF, no IMM */
+  uint32_t medium_map_count;
+  const char *form_name;          /* FORMDEF name; NULL: "F1PRESS" (copied) */
+  float medium_width_pt, medium_height_pt;  /* the sheet; 0: the plan's page size */
+  const PrAfpCodedFont *coded_fonts;
+  uint32_t coded_font_count;
+  /* Per plan font, its full font name (name ID 4, UTF-8), by which pages
+   * map the font carried in the resource group; NULL (or a NULL entry):
+   * the PostScript name (copied). */
+  const char *const *font_names;
+  bool native_barcodes;           /* true: BCOCA symbols the printer draws; false: GOCA bars */
+} PrAfpOptions;
+
+PrStatus PrAfpWriter_create(const PrPlan *plan, const PrAfpOptions *options,
+                            PrAfpWriter **out, PrError *error);
+void PrAfpWriter_destroy(PrAfpWriter *writer);
+void PrAfpWriter_output(const PrAfpWriter *writer, const uint8_t **data, size_t *size_bytes);
+void PrAfpWriter_consume(PrAfpWriter *writer);
+uint64_t PrAfpWriter_pageCount(const PrAfpWriter *writer);
+uint64_t PrAfpWriter_bytesWritten(const PrAfpWriter *writer);
+/* Ends the document (EDT); the resource group is written first if no
+ * page was. */
+PrStatus PrAfpWriter_finish(PrAfpWriter *writer, PrError *error);
+
 /* ---- Composer ---------------------------------------------------------- */
 
 typedef struct PrComposer PrComposer;
@@ -650,6 +707,13 @@ typedef struct PrPieceSet {
   uint64_t texts_bytes;
   const uint64_t *text_offsets; /* mark_count + 1 */
   uint64_t mark_count;
+  /* Index values of each piece (AFP TLE; the PDF writer ignores them):
+   * piece k's value j is tag_texts[tag_offsets[k * tag_count + j] .. + 1]). */
+  const uint8_t *tag_texts;
+  uint64_t tag_texts_bytes;
+  const uint64_t *tag_offsets;  /* piece_count * tag_count + 1, or NULL: no values */
+  uint32_t tag_count;
+  const uint16_t *page_media;   /* per output page: its medium map (AFP IMM), or NULL */
 } PrPieceSet;
 
 /* Writes pieces into `writer`: each piece one document, its pages with
@@ -659,6 +723,10 @@ typedef struct PrPieceSet {
  * pieces before it and the pages of its piece before its page are written,
  * so the caller discards the file. */
 PrStatus PrComposer_writePiecesPdf(PrComposer *composer, PrPdfWriter *writer,
+                                   const PrPieceSet *pieces, PrError *error);
+/* The same into an AFP writer: each piece a page group, with its tags;
+ * page_media picks each sheet's medium map. */
+PrStatus PrComposer_writePiecesAfp(PrComposer *composer, PrAfpWriter *writer,
                                    const PrPieceSet *pieces, PrError *error);
 
 #ifdef __cplusplus

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for package in fonts-dejavu-core libdeflate-dev qpdf poppler-utils zint; do
+for package in fonts-dejavu-core libdeflate-dev qpdf poppler-utils zint fop; do
   dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ]; then

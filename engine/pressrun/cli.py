@@ -81,9 +81,24 @@ def main() -> None:
 @click.option("--threads", type=click.IntRange(1, 8), default=None,
               help="Threads that deflate page streams [default: cores available, at most 4]. "
                    "The output is the same whatever the number.")
+@click.option("--format", "output_format", type=click.Choice(["pdf", "afp", "both"]), default="pdf",
+              show_default=True, help="pdf, afp (an AFP print file at OUT, a page group per record), "
+                                      "or both from one layout (the AFP at --afp-out).")
+@click.option("--afp-out", type=click.Path(dir_okay=False), default=None,
+              help="With --format both: the AFP file [default: OUT with the suffix .afp].")
+@click.option("--afp-index", "afp_index", multiple=True, metavar="NAME=COLUMN",
+              help="An AFP index tag (TLE) on every page group, e.g. --afp-index Account=account_id "
+                   "(repeatable). The tag Record (the input record number) is always written.")
+@click.option("--afp-font", "afp_fonts", multiple=True, metavar="FONT=CHARSET,CODEPAGE,CODEC",
+              help="Show template font FONT (family or family:face) in a printer-resident coded "
+                   "font, e.g. sans=C0H20000,T1V10500,cp500 (repeatable).")
+@click.option("--afp-barcode-bars", is_flag=True,
+              help="Draw barcodes as vector bars instead of BCOCA objects the printer renders.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
-def compose(data, template, out, compression, key_fields, batch_size, rules, threads, quiet):
-    """Compose every record of DATA (Parquet, Arrow, CSV, JSON lines) into one PDF.
+def compose(data, template, out, compression, key_fields, batch_size, rules, threads, output_format,
+            afp_out, afp_index, afp_fonts, afp_barcode_bars, quiet):
+    """Compose every record of DATA (Parquet, Arrow, CSV, JSON lines) into one PDF
+    (or an AFP print file, or both).
 
     Records that cannot be composed (a missing required field, a character no
     font has, text too long for its box) go to OUT.exceptions.csv/.parquet
@@ -97,16 +112,39 @@ def compose(data, template, out, compression, key_fields, batch_size, rules, thr
         _fail(f"{template}: no such template file")
     if rules is not None and not Path(rules).exists():
         _fail(f"{rules}: no such rules file")
+    afp = _afp_options(afp_index, afp_fonts, afp_barcode_bars)
     try:
         with _ProgressBar(_record_count(data), quiet) as bar:
             report = compose_job(data, template, out, compression=compression,
                                  key_fields=key_fields, batch_size=batch_size, progress=bar,
-                                 threads=threads, rules=rules)
+                                 threads=threads, rules=rules, format=output_format,
+                                 afp_out=afp_out, afp=afp)
     except PressrunError as exc:
         _fail(exc)
     click.echo(report.summary())
+    if report.outputs.get("afp"):
+        click.echo(f"afp: {report.outputs['afp']}")
     if report.exceptions:
         click.echo(f"exceptions: {report.outputs['exceptions_csv']}")
+
+
+def _afp_options(index, fonts, bars):
+    from .afp.options import AfpOptions, CodedFont
+
+    tags = {}
+    for item in index:
+        name, _, column = item.partition("=")
+        if not name or not column:
+            _fail(f"--afp-index {item!r}: expected NAME=COLUMN")
+        tags[name] = column
+    coded = {}
+    for item in fonts:
+        font, _, spec = item.partition("=")
+        parts = spec.split(",")
+        if not font or len(parts) != 3:
+            _fail(f"--afp-font {item!r}: expected FONT=CHARSET,CODEPAGE,CODEC")
+        coded[font] = CodedFont(*parts)
+    return AfpOptions(index=tags, coded_fonts=coded, native_barcodes=not bars)
 
 
 def _print_production(result) -> None:
@@ -291,3 +329,8 @@ def fonts():
 
 if __name__ == "__main__":
     main()
+
+
+from .afp.cli import afp as _afp_commands  # noqa: E402  (the group needs `main` defined)
+
+main.add_command(_afp_commands)

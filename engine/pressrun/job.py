@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 
 from . import _native
 from .compile import CompiledPlan, compile_template
-from .errors import DataError
+from .afp.options import AfpOptions, open_writer, tag_buffers
+from .errors import DataError, PressrunError
 from .fontsubset import embed_cff_subsets
 from .reports import DocumentIndex, ExceptionReport, JobReport, RecordException
 from .rules import RuleSet, load_rules
@@ -126,8 +127,17 @@ def compose(
     progress: Optional[Callable[[Progress], None]] = None,
     threads: Optional[int] = None,
     rules: "str | os.PathLike | RuleSet | None" = None,
+    format: str = "pdf",
+    afp_out: "str | os.PathLike | None" = None,
+    afp: Optional[AfpOptions] = None,
 ) -> JobReport:
     """Composes every record of `source` with `template` into one PDF at `out`.
+
+    format: "pdf", "afp" (one AFP print file at `out`, a page group per
+    record) or "both" (the PDF at `out` and the AFP at `afp_out`, default
+    `out` with the suffix .afp), laid out once. afp: the AFP index tags,
+    printer fonts and barcode options; every page group also carries the
+    tag "Record", the input record number.
 
     source: a data file path, a pyarrow Table/RecordBatchReader, or any Arrow
     PyCapsule producer (polars, duckdb). Records that cannot be composed go to
@@ -145,6 +155,9 @@ def compose(
     started = time.perf_counter()
     if compression not in _COMPRESSION:
         raise ValueError(f"compression must be one of {', '.join(_COMPRESSION)}")
+    if format not in ("pdf", "afp", "both"):
+        raise ValueError("format must be pdf, afp or both")
+    afp = afp if afp is not None else AfpOptions()
     if not isinstance(template, Template):
         template = load_template(template)
     compiled = compile_template(template)
@@ -159,12 +172,33 @@ def compose(
     for name in key_fields:
         if name not in reader.schema.names:
             raise DataError(f"key field '{name}' is not a column of the data")
+    if format != "pdf":
+        try:
+            afp.check(schema.names)
+        except PressrunError as exc:
+            raise DataError(str(exc)) from None
 
     out_path, sink, temporary = _open_sink(out)
     report_base = _report_base(out_path, reports_dir)
-    writer = _native.PdfWriter(compiled.plan, _COMPRESSION[compression],
-                               title=title or template.name, producer="pressrun",
-                               deflate_threads=_deflate_threads(threads))
+    writer = None
+    if format != "afp":
+        writer = _native.PdfWriter(compiled.plan, _COMPRESSION[compression],
+                                   title=title or template.name, producer="pressrun",
+                                   deflate_threads=_deflate_threads(threads))
+    afp_writer = afp_path = afp_sink = afp_temporary = None
+    tag_names = list(afp.index) + ["Record"]
+    if format == "afp":
+        afp_writer, afp_path, afp_sink, afp_temporary = open_writer(compiled, afp, tag_names=tag_names), out_path, sink, temporary
+    elif format == "both":
+        afp_target = afp_out if afp_out is not None else (
+            out_path.with_suffix(".afp") if out_path is not None else None)
+        if afp_target is None:
+            raise ValueError("format='both' with a stream as `out` needs afp_out")
+        if out_path is not None and Path(afp_target).resolve() == out_path.resolve():
+            _abandon(sink, temporary)
+            raise ValueError(f"format='both': the AFP and the PDF would both be {out_path}")
+        afp_path, afp_sink, afp_temporary = _open_sink(afp_target)
+        afp_writer = open_writer(compiled, afp, tag_names=tag_names)
     composer = _native.Composer(compiled.plan)
     exceptions_parquet = report_base.with_name(report_base.name + ".exceptions.parquet")
     exceptions_csv = report_base.with_name(report_base.name + ".exceptions.csv")
@@ -179,9 +213,17 @@ def compose(
             if rule_set is not None:
                 batch, keys, records = _apply_rules(rule_set, batch, keys, records, exceptions)
             schema_capsule, array_capsule = batch.__arrow_c_array__()
-            first_pages, page_counts, errors = composer.compose_pdf(
-                writer, schema_capsule, array_capsule, field_columns)
-            writer.write_output(sink)
+            if afp_writer is None:
+                first_pages, page_counts, errors = composer.compose_pdf(
+                    writer, schema_capsule, array_capsule, field_columns)
+                writer.write_output(sink)
+            else:
+                first_pages, page_counts, errors = _compose_pieces(
+                    composer, writer, afp_writer, batch, records, afp, schema_capsule,
+                    array_capsule, field_columns)
+                if writer is not None:
+                    writer.write_output(sink)
+                afp_writer.write_output(afp_sink)
             for row, field_index, message in errors:
                 field_name = compiled.field_names[field_index] if field_index >= 0 else ""
                 exceptions.add(RecordException(int(records[row]), keys[row].as_py(), field_name, message))
@@ -191,26 +233,35 @@ def compose(
                             first_pages[composed], page_counts[composed])
             report.records_in = int(records_end)
             report.documents += int(composed.sum())
-            report.pages = writer.page_count
+            report.pages = (writer or afp_writer).page_count
             if progress is not None:
                 progress(Progress(report.records_in, report.pages, time.perf_counter() - started))
-        embed_cff_subsets(writer, compiled.fonts)
-        writer.finish()
-        writer.write_output(sink)
+        if writer is not None:
+            embed_cff_subsets(writer, compiled.fonts)
+            writer.finish()
+            writer.write_output(sink)
+        if afp_writer is not None:
+            afp_writer.finish()
+            afp_writer.write_output(afp_sink)
     except BaseException:
         index.close()
         exceptions.close()
         _abandon(sink, temporary)
+        if afp_sink is not None and afp_sink is not sink:
+            _abandon(afp_sink, afp_temporary)
         raise
     index.close()
     exceptions.close()
     _close_sink(sink, temporary, out_path)
+    if afp_sink is not None and afp_sink is not sink:
+        _close_sink(afp_sink, afp_temporary, afp_path)
 
     report.exceptions = len(exceptions)
-    report.bytes_written = writer.bytes_written
+    report.bytes_written = (writer or afp_writer).bytes_written
     report.elapsed_s = time.perf_counter() - started
     report.outputs = {
-        "pdf": str(out_path) if out_path else "",
+        "pdf": str(out_path) if out_path and writer is not None else "",
+        "afp": str(afp_path) if afp_path else "",
         "documents": str(index.path),
         "exceptions_parquet": str(exceptions_parquet),
         "exceptions_csv": str(exceptions_csv),
@@ -219,6 +270,37 @@ def compose(
     report.reconcile()
     report.write_json(Path(report.outputs["report"]))
     return report
+
+
+_NO_MARKS = (np.zeros(0, np.uint8), np.zeros(0, np.uint8), np.zeros((0, 5), np.float32),
+             np.zeros(0, np.uint64), b"", np.zeros(1, np.uint64))
+
+
+def _compose_pieces(composer, writer, afp_writer, batch: pa.RecordBatch, records: np.ndarray,
+                    afp: AfpOptions, schema_capsule, array_capsule, field_columns):
+    """Lays a batch out once and writes each record as a document of the PDF
+    (when there is one) and a page group of the AFP: (first page in the
+    output, page count, record errors), as compose_pdf gives."""
+    first_pages, page_counts, errors = composer.layout_batch(schema_capsule, array_capsule,
+                                                             field_columns)
+    composed = page_counts > 0
+    counts = page_counts[composed].astype(np.uint64)
+    starts = np.zeros(len(counts) + 1, dtype=np.uint64)
+    np.cumsum(counts, out=starts[1:])
+    # Failed records leave no held pages: the held pages are the documents in order.
+    pages = np.arange(composer.held_pages, dtype=np.int64)
+    base = (writer or afp_writer).page_count
+    if writer is not None:
+        composer.write_pieces(writer, pages, starts, *_NO_MARKS)
+    keep = pa.array(composed)
+    values = [batch.column(column).filter(keep) for column in afp.index.values()]
+    values.append(pa.array(records[composed]))
+    tag_texts, tag_offsets = tag_buffers(values)
+    composer.write_pieces(afp_writer, pages, starts, *_NO_MARKS, tag_texts=tag_texts,
+                          tag_offsets=tag_offsets, tag_count=len(values))
+    out_first = np.full(len(page_counts), -1, dtype=np.int64)
+    out_first[composed] = base + starts[:-1].astype(np.int64)
+    return out_first, page_counts, errors
 
 
 def _apply_rules(rule_set: RuleSet, batch: pa.RecordBatch, keys: pa.Array, records: np.ndarray,

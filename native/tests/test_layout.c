@@ -205,17 +205,20 @@ static PrStatus rec_defineForm(void *self, uint32_t key, const PrDisplayList *li
   recorder->has_form = true;
   return PR_OK;
 }
-static PrStatus rec_beginDocument(void *self, int64_t record, PrError *error) {
+static PrStatus rec_beginDocument(void *self, int64_t record, const PrDocTags *tags,
+                                  PrError *error) {
   Recorder *recorder = self;
   (void)error;
+  (void)tags;
   CHECK(recorder->documents_open == 0);
   recorder->documents_open++;
   recorder->current_record = record;
   return PR_OK;
 }
 static PrStatus rec_writePage(void *self, const PrDisplayList *list, uint32_t page,
-                              PrError *error) {
+                              int32_t medium_map, PrError *error) {
   Recorder *recorder = self;
+  (void)medium_map;
   CHECK(recorder->documents_open == 1);
   if (recorder->fail_on_page > 0 && recorder->page_count + 1 == recorder->fail_on_page) {
     return PrError_set(error, PR_ELIMIT, "recorder: page limit");

@@ -512,9 +512,9 @@ static void test_main_file(const Fixture *fx, const char *path) {
       build_page(fx, &list, d + 1, p);
     }
     CHECK_OK(PrDisplayList_check(&list, &error), &error);
-    CHECK_OK(doc.beginDocument(doc.self, d, &error), &error);
+    CHECK_OK(doc.beginDocument(doc.self, d, NULL, &error), &error);
     for (int p = 0; p < pages_per_document[d]; p++) {
-      CHECK_OK(doc.writePage(doc.self, &list, (uint32_t)p, &error), &error);
+      CHECK_OK(doc.writePage(doc.self, &list, (uint32_t)p, -1, &error), &error);
     }
     CHECK_OK(doc.endDocument(doc.self, &error), &error);
     drain(writer, file, &copy);   /* between batches: never the whole file */
@@ -563,7 +563,7 @@ static void test_main_file(const Fixture *fx, const char *path) {
   CHECK(!contains(&copy, "/CreationDate"));
 
   /* After finish every call is refused with a message. */
-  CHECK(doc.beginDocument(doc.self, 9, &error) == PR_EINVAL);
+  CHECK(doc.beginDocument(doc.self, 9, NULL, &error) == PR_EINVAL);
   CHECK(strstr(error.message, "finished") != NULL);
   CHECK(PrPdfWriter_finish(writer, &error) == PR_EINVAL);
 
@@ -597,8 +597,8 @@ static void test_uncompressed(const Fixture *fx, const char *path) {
   add_rect(&list, 5, 60, 30, 10, 0, 1, 0, gray(0), rgb(1, 0, 0));
   add_line(&list, 0, 99, 200, 99, 0.5f, gray(0.25f));
   add_box_item(&list, PR_ITEM_IMAGE, fx->im_jpeg, 150, 10, 40, 30);
-  CHECK_OK(doc.beginDocument(doc.self, 0, &error), &error);
-  CHECK_OK(doc.writePage(doc.self, &list, 0, &error), &error);
+  CHECK_OK(doc.beginDocument(doc.self, 0, NULL, &error), &error);
+  CHECK_OK(doc.writePage(doc.self, &list, 0, -1, &error), &error);
   CHECK_OK(doc.endDocument(doc.self, &error), &error);
   CHECK_OK(PrPdfWriter_finish(writer, &error), &error);
   PrBuffer copy;
@@ -665,8 +665,8 @@ static void test_page_tree(const Fixture *fx, const char *path) {
   PrBuffer_init(&copy);
   const uint64_t pages = 5000;   /* 79 leaves: two inner nodes under the root */
   for (uint64_t p = 0; p < pages; p++) {
-    CHECK_OK(doc.beginDocument(doc.self, (int64_t)p, &error), &error);
-    CHECK_OK(doc.writePage(doc.self, &list, 0, &error), &error);
+    CHECK_OK(doc.beginDocument(doc.self, (int64_t)p, NULL, &error), &error);
+    CHECK_OK(doc.writePage(doc.self, &list, 0, -1, &error), &error);
     CHECK_OK(doc.endDocument(doc.self, &error), &error);
     if (p % 1000 == 999) {
       drain(writer, NULL, &copy);
@@ -711,46 +711,46 @@ static void test_bad_items(const Fixture *fx) {
   PrItem *item = add_text(&list, fx->regular, fx->f_regular, 10, 10, 20, gray(0), "Hi", 0);
 
   /* writePage outside a document. */
-  CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);
+  CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);
   CHECK(strstr(error.message, "beginDocument") != NULL);
   CHECK(doc.endDocument(doc.self, &error) == PR_EINVAL);
-  CHECK_OK(doc.beginDocument(doc.self, 0, &error), &error);
-  CHECK(doc.beginDocument(doc.self, 1, &error) == PR_EINVAL);
+  CHECK_OK(doc.beginDocument(doc.self, 0, NULL, &error), &error);
+  CHECK(doc.beginDocument(doc.self, 1, NULL, &error) == PR_EINVAL);
   CHECK(PrPdfWriter_finish(writer, &error) == PR_EINVAL);
-  CHECK(doc.writePage(doc.self, &list, 1, &error) == PR_EINVAL);   /* no such page */
+  CHECK(doc.writePage(doc.self, &list, 1, -1, &error) == PR_EINVAL);   /* no such page */
 
   item->resource = 7;
-  CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);
+  CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);
   CHECK(strstr(error.message, "font 7") != NULL);
   item->resource = fx->f_regular;
   list.glyphs[1].id = 60000;
-  CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);
+  CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);
   CHECK(strstr(error.message, "glyph id 60000") != NULL);
   list.glyphs[1].id = PrFont_glyph(fx->regular, 'i');
   item->glyph_count = 3;   /* beyond the list's glyphs */
-  CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);
+  CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);
   item->first_glyph = 0xFFFFFFFFu;   /* overflowing range */
-  CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);
+  CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);
   item->first_glyph = 0;
   item->glyph_count = 2;
   item->kind = 99;
-  CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);
+  CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);
   CHECK(strstr(error.message, "unknown kind") != NULL);
   item->kind = PR_ITEM_IMAGE;
   item->resource = 5;
-  CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);
+  CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);
   CHECK(strstr(error.message, "image 5") != NULL);
   item->kind = PR_ITEM_FORM;
   item->resource = 3;
-  CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);
+  CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);
   CHECK(strstr(error.message, "form 3") != NULL);
   item->kind = PR_ITEM_GLYPHS;
   item->resource = fx->f_regular;
   list.pages[0].item_count = 5;   /* more items than the list holds */
-  CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);
+  CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);
   list.pages[0].item_count = 1;
   list.pages[0].width_pt = 0.0f / 0.0f;
-  CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);
+  CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);
   list.pages[0].width_pt = 200;
   CHECK(PrPdfWriter_setFontProgram(writer, 0, kTinyCff, sizeof kTinyCff, 4, &error) == PR_EINVAL);
   CHECK(PrPdfWriter_setFontProgram(writer, 5, kTinyCff, sizeof kTinyCff, 2, &error) == PR_EINVAL);
@@ -794,7 +794,7 @@ static void test_bad_items(const Fixture *fx) {
       it->color.value[0] = values[(seed >> 25) % 8];
       it->fill.space = (uint8_t)((seed >> 27) % 3);
     }
-    PrStatus status = doc.writePage(doc.self, &list, 0, &error);
+    PrStatus status = doc.writePage(doc.self, &list, 0, -1, &error);
     CHECK(status == PR_OK || status == PR_EINVAL);
     ok_count += status == PR_OK;
   }
@@ -848,15 +848,15 @@ static void test_cff(const char *path) {
     }
     PrDocWriter doc;
     PrPdfWriter_docWriter(writer, &doc);
-    CHECK_OK(doc.beginDocument(doc.self, 0, &error), &error);
-    CHECK_OK(doc.writePage(doc.self, &list, 0, &error), &error);
+    CHECK_OK(doc.beginDocument(doc.self, 0, NULL, &error), &error);
+    CHECK_OK(doc.writePage(doc.self, &list, 0, -1, &error), &error);
     CHECK_OK(doc.endDocument(doc.self, &error), &error);
     if (!with_program) {
       CHECK(PrPdfWriter_finish(writer, &error) == PR_EFONT);
       CHECK(strstr(error.message, "font 0 is CFF: its subset must be provided with "
                                   "PrPdfWriter_setFontProgram") != NULL);
       /* A failed finish leaves the writer refusing every call. */
-      CHECK(doc.beginDocument(doc.self, 1, &error) == PR_EINVAL);
+      CHECK(doc.beginDocument(doc.self, 1, NULL, &error) == PR_EINVAL);
       CHECK(strstr(error.message, "failed earlier") != NULL);
     } else {
       CHECK_OK(PrPdfWriter_setFontProgram(writer, index, kTinyCff, sizeof kTinyCff, 3, &error),
@@ -901,8 +901,8 @@ static void test_large_offsets(const Fixture *fx) {
   PrDisplayList_init(&list);
   PrDisplayList_addPage(&list, 100, 100);
   add_rect(&list, 10, 10, 80, 80, 1, 0, 1, gray(0), gray(0));
-  CHECK_OK(doc.beginDocument(doc.self, 0, &error), &error);
-  CHECK_OK(doc.writePage(doc.self, &list, 0, &error), &error);
+  CHECK_OK(doc.beginDocument(doc.self, 0, NULL, &error), &error);
+  CHECK_OK(doc.writePage(doc.self, &list, 0, -1, &error), &error);
   CHECK_OK(doc.endDocument(doc.self, &error), &error);
   CHECK(PrPdfWriter_bytesWritten(writer) > 5000000000ull);
   CHECK_OK(PrPdfWriter_finish(writer, &error), &error);
@@ -938,8 +938,8 @@ static void write_many(const Fixture *fx, uint32_t threads, PrBuffer *copy) {
   for (int d = 0; d < 300; d++) {
     PrDisplayList_reset(&list);
     build_page(fx, &list, d, 1 + d % 2);
-    CHECK_OK(doc.beginDocument(doc.self, d, &error), &error);
-    CHECK_OK(doc.writePage(doc.self, &list, 0, &error), &error);
+    CHECK_OK(doc.beginDocument(doc.self, d, NULL, &error), &error);
+    CHECK_OK(doc.writePage(doc.self, &list, 0, -1, &error), &error);
     CHECK_OK(doc.endDocument(doc.self, &error), &error);
     if (d % 97 == 96) {
       const uint8_t *data;
@@ -1010,8 +1010,8 @@ static void test_string_escapes(const Fixture *fx) {
   item->color = gray(0);
   item->first_glyph = first;
   item->glyph_count = (uint32_t)count;
-  CHECK_OK(doc.beginDocument(doc.self, 0, &error), &error);
-  CHECK_OK(doc.writePage(doc.self, &list, 0, &error), &error);
+  CHECK_OK(doc.beginDocument(doc.self, 0, NULL, &error), &error);
+  CHECK_OK(doc.writePage(doc.self, &list, 0, -1, &error), &error);
   CHECK_OK(doc.endDocument(doc.self, &error), &error);
   CHECK_OK(PrPdfWriter_finish(writer, &error), &error);
   PrBuffer copy;
@@ -1041,8 +1041,8 @@ static void test_deterministic(const Fixture *fx) {
     PrDisplayList list;
     PrDisplayList_init(&list);
     build_page(fx, &list, 1, 2);
-    CHECK_OK(doc.beginDocument(doc.self, 0, &error), &error);
-    CHECK(doc.writePage(doc.self, &list, 0, &error) == PR_EINVAL);   /* form 0 undefined */
+    CHECK_OK(doc.beginDocument(doc.self, 0, NULL, &error), &error);
+    CHECK(doc.writePage(doc.self, &list, 0, -1, &error) == PR_EINVAL);   /* form 0 undefined */
     CHECK_OK(doc.endDocument(doc.self, &error), &error);
     PrDisplayList_free(&list);
     PrDisplayList_init(&list);
@@ -1050,8 +1050,8 @@ static void test_deterministic(const Fixture *fx) {
     CHECK_OK(doc.defineForm(doc.self, 0, &list, 0, &error), &error);
     PrDisplayList_reset(&list);
     build_page(fx, &list, 1, 2);
-    CHECK_OK(doc.beginDocument(doc.self, 0, &error), &error);
-    CHECK_OK(doc.writePage(doc.self, &list, 0, &error), &error);
+    CHECK_OK(doc.beginDocument(doc.self, 0, NULL, &error), &error);
+    CHECK_OK(doc.writePage(doc.self, &list, 0, -1, &error), &error);
     CHECK_OK(doc.endDocument(doc.self, &error), &error);
     CHECK_OK(PrPdfWriter_finish(writer, &error), &error);
     drain(writer, NULL, &copies[run]);

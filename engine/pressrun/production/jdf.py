@@ -138,7 +138,7 @@ def _attributes(**attributes: str) -> str:
 
 def write_jdf(path: Path | str, *, job_id: str, job_part: str, pdf_name: str,
               media: Sequence[Media], runs: Sequence[SheetRun], pages: int, pieces: int,
-              description: str = "") -> None:
+              description: str = "", mime_type: str = "application/pdf") -> None:
     """Write the ticket for one print file; ValueError if the runs do not
     tile pages 0..pages-1 or name a medium not in `media`.
 
@@ -170,7 +170,7 @@ def write_jdf(path: Path | str, *, job_id: str, job_part: str, pdf_name: str,
         lines.append(f"    <Media{_attributes(Class='Consumable', ID=media_id[medium.name], DescriptiveName=medium.name, Dimension=f'{_number(medium.width_pt)} {_number(medium.height_pt)}', Weight=_number(medium.weight_gsm), MediaType=medium.media_type, MediaColorName=medium.colour, PrePrinted='true' if medium.preprinted else 'false', Status='Available')} />")
     lines += [f"    <RunList{_attributes(Class='Parameter', ID='RL_Doc', Status='Available', NPage=pages)}>",
               "      <LayoutElement>",
-              f"        <FileSpec{_attributes(URL=pdf_name, MimeType='application/pdf')} />",
+              f"        <FileSpec{_attributes(URL=pdf_name, MimeType=mime_type)} />",
               "      </LayoutElement>", "    </RunList>",
               f"    <LayoutPreparationParams{_attributes(Class='Parameter', ID='LPP', Status='Available', PartIDKeys='RunIndex')}>"]
     for duplex in sorted(by_sides, reverse=True):

@@ -55,8 +55,11 @@ class PrintFiles:
     """The files of a job, in the order they were finished (`closed`)."""
 
     def __init__(self, *, profile: Profile, plan, fonts, out_dir: Path, job_id: str, prefix: str,
-                 compression: int, threads: int):
+                 compression: int, threads: int, make_afp_writer=None):
+        """make_afp_writer: a callable making the AFP writer of a new file,
+        for a profile whose print files are AFP (output.format: afp)."""
         self.profile, self.plan, self.fonts = profile, plan, fonts
+        self.make_afp_writer = make_afp_writer
         self.out_dir, self.job_id, self.prefix = out_dir, job_id, prefix
         self.compression, self.threads = compression, threads
         self.open: dict[str, PrintFile] = {}
@@ -88,11 +91,15 @@ class PrintFiles:
             current = None
         if current is None:
             self.file_numbers[stream] += 1
-            name = f"{self.prefix}{stream}-{self.file_numbers[stream]:03d}.pdf"
+            suffix = "afp" if self.make_afp_writer is not None else "pdf"
+            name = f"{self.prefix}{stream}-{self.file_numbers[stream]:03d}.{suffix}"
             path = self.out_dir / name
-            writer = _native.PdfWriter(self.plan, self.compression,
-                                       title=f"{self.job_id} {stream}", producer="pressrun",
-                                       deflate_threads=self.threads)
+            if self.make_afp_writer is not None:
+                writer = self.make_afp_writer()
+            else:
+                writer = _native.PdfWriter(self.plan, self.compression,
+                                           title=f"{self.job_id} {stream}", producer="pressrun",
+                                           deflate_threads=self.threads)
             current = PrintFile(stream=stream, name=name, path=path, writer=writer,
                                  sink=HashingFile(path.with_name(name + ".partial")))
             self.open[stream] = current
@@ -100,7 +107,8 @@ class PrintFiles:
 
     def close(self, print_file: PrintFile) -> None:
         writer = print_file.writer
-        embed_cff_subsets(writer, self.fonts)
+        if self.make_afp_writer is None:
+            embed_cff_subsets(writer, self.fonts)
         writer.finish()
         writer.write_output(print_file.sink)
         print_file.sink.close()
@@ -139,6 +147,8 @@ class PrintFiles:
             write_jdf(print_file.path.with_suffix(".jdf"), job_id=self.job_id,
                       job_part=print_file.path.stem, pdf_name=print_file.name, media=media, runs=runs,
                       pages=print_file.pages, pieces=int((file_column == print_file.name).sum()),
-                      description=f"{profile.name}: stream {print_file.stream}")
+                      description=f"{profile.name}: stream {print_file.stream}",
+                      mime_type="application/vnd.ibm.modcap" if print_file.path.suffix == ".afp"
+                      else "application/pdf")
 
 

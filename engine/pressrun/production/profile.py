@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import ProfileError
+from ..afp.options import AfpOptions, CodedFont
+from ..errors import PressrunError, ProfileError
 from ..rules import RuleSet
 from ..template import _shown, load_yaml_with_lines
 from ..units import page_size
@@ -152,6 +153,24 @@ class Profile:
     inserter: Optional[InserterSetup]
     postal: Optional[Postal]
     conditions: dict[str, str] = field(default_factory=dict)  # rule name -> expression
+    print_format: str = "pdf"  # the print files: pdf or afp
+    afp: AfpOptions = field(default_factory=AfpOptions)
+    afp_bins: dict[str, int] = field(default_factory=dict)  # tray -> the printer's input bin
+
+    def medium_maps(self) -> list[tuple[str, int, str, int]]:
+        """The AFP form definition's medium maps: one per tray (its bin and
+        the stock it holds, by name) and sides, simplex and, on a duplex
+        printer, duplex: (name, bin, stock, duplex). Named M<tray>S / M<tray>D."""
+        maps = []
+        for number, (tray, stock) in enumerate(self.trays.items(), 1):
+            for duplex in ((0, 1) if self.duplex else (0,)):
+                maps.append((f"M{number:03d}{'D' if duplex else 'S'}", self.afp_bins[tray], stock, duplex))
+        return maps
+
+    def medium_map_index(self, stock: str, duplex: bool) -> int:
+        """The medium map a sheet of `stock` printed on one or both sides uses."""
+        tray_number = list(self.trays).index(self.tray_of(stock))
+        return tray_number * (2 if self.duplex else 1) + (1 if duplex and self.duplex else 0)
 
     def check_job_id(self, job_id: str) -> None:
         """A job id the inserter's 2D payload can carry (it is never padded)."""
@@ -210,8 +229,11 @@ def profile_from_data(data: Any, *, source: str = "profile", base_dir: Optional[
                                      "document can be duplex")
     streams = _streams(required(top, (), "streams", "where pieces go: [{name, envelope, ...}]"),
                        envelopes, conditions)
-    output = known_keys(top.get("output", {}), ("output",), ("max_pieces_per_file",
-                                                               "max_pages_per_file"), "file limits")
+    output = known_keys(top.get("output", {}), ("output",), ("format", "max_pieces_per_file",
+                                                               "max_pages_per_file", "afp"),
+                        "the print files: format and limits")
+    print_format = choice(output.get("format", "pdf"), ("output", "format"), ("pdf", "afp"))
+    afp, afp_bins = _afp(output.get("afp", {}), trays)
     job_id = top.get("job_id", "000001")
     if not isinstance(job_id, (str, int)) or isinstance(job_id, bool) or not str(job_id).isprintable():
         raise fail(("job_id",), f"expected the job id (text), got {_shown(job_id)}")
@@ -230,7 +252,39 @@ def profile_from_data(data: Any, *, source: str = "profile", base_dir: Optional[
         max_pieces_per_file=_count(output.get("max_pieces_per_file", 0), ("output", "max_pieces_per_file")),
         max_pages_per_file=_count(output.get("max_pages_per_file", 0), ("output", "max_pages_per_file")),
         inserter=_inserter(top.get("inserter"), base_dir, conditions),
-        postal=postal, conditions=conditions)
+        postal=postal, conditions=conditions, print_format=print_format, afp=afp, afp_bins=afp_bins)
+
+
+def _afp(data: Any, trays: dict[str, str]) -> tuple[AfpOptions, dict[str, int]]:
+    """output.afp: index tags, the printer's bin per tray, coded fonts, barcodes."""
+    path = ("output", "afp")
+    afp = known_keys(data, path, ("document", "index", "bins", "coded_fonts", "barcodes"),
+                     "AFP output")
+    index = known_keys(afp.get("index", {}), path + ("index",), tuple(afp.get("index", {}) or ()),
+                       "tag name -> data column")
+    bins = known_keys(afp.get("bins", {}), path + ("bins",), tuple(trays), "tray -> input bin")
+    tray_bins = {}
+    for number, tray in enumerate(trays, 1):
+        value = bins.get(tray, number)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 255:
+            raise fail(path + ("bins", tray), f"expected an input bin 1..255, got {_shown(value)}")
+        tray_bins[tray] = value
+    coded = {}
+    for font, spec in known_keys(afp.get("coded_fonts", {}), path + ("coded_fonts",),
+                                 tuple(afp.get("coded_fonts", {}) or ()), "font -> coded font").items():
+        spec = known_keys(spec, path + ("coded_fonts", font), ("character_set", "code_page", "encoding"),
+                          "a coded font")
+        coded[font] = CodedFont(*(str(required(spec, path + ("coded_fonts", font), key, key))
+                                  for key in ("character_set", "code_page", "encoding")))
+    options = AfpOptions(index={str(k): str(v) for k, v in index.items()}, coded_fonts=coded,
+                         native_barcodes=choice(afp.get("barcodes", "native"), path + ("barcodes",),
+                                                ("native", "bars")) == "native",
+                         document_name=str(afp.get("document", "PRESSRUN")))
+    try:
+        options.check()
+    except PressrunError as exc:
+        raise fail(path, str(exc)) from None
+    return options, tray_bins
 
 
 def postal_box(postal: Postal) -> tuple[float, float, float, float]:

@@ -313,6 +313,56 @@ def _pdf_pages(path: Path, problems: list[str]) -> int | None:
         return None
 
 
+_AFP_BNG, _AFP_ENG, _AFP_BPG, _AFP_TLE = 0xD3A8AD, 0xD3A9AD, 0xD3A8AF, 0xD3A090
+
+
+def _afp_groups(path: Path, problems: list[str]) -> list[tuple[str, int]] | None:
+    """(PieceId tag, pages) of each page group of an AFP file, read from its
+    structured-field introducers; None (and a problem) if it does not frame."""
+    data = memoryview(path.read_bytes())
+    groups: list[tuple[str, int]] = []
+    at, end = 0, len(data)
+    piece, pages, in_group = "", 0, False
+    while at < end:
+        if data[at] != 0x5A or at + 9 > end:
+            problems.append(f"{path.name}: no structured field at byte {at:,}")
+            return None
+        length = (data[at + 1] << 8) | data[at + 2]
+        sf = (data[at + 3] << 16) | (data[at + 4] << 8) | data[at + 5]
+        if length < 8 or at + 1 + length > end:
+            problems.append(f"{path.name}: the structured field at byte {at:,} runs past the end")
+            return None
+        if sf == _AFP_BPG:
+            pages += 1
+        elif sf == _AFP_BNG:
+            piece, pages, in_group = "", 0, True
+        elif sf == _AFP_ENG and in_group:
+            groups.append((piece, pages))
+            in_group = False
+        elif sf == _AFP_TLE and in_group and not piece:
+            triplets = bytes(data[at + 9:at + 1 + length])
+            name_length = triplets[0]
+            name = triplets[4:name_length].decode("cp500")
+            value = triplets[name_length + 4:name_length + triplets[name_length]]
+            if name == "PieceId":
+                piece = value.decode("cp500")
+        at += 1 + length
+    return groups
+
+
+def _check_afp_groups(name: str, pieces: pa.Table, groups: list[tuple[str, int]],
+                      problems: list[str]) -> None:
+    """One page group per piece, in order, tagged with its piece id and holding its pages."""
+    ids = pieces["piece_id"].to_pylist()
+    pages = pieces["pages"].to_pylist()
+    if len(groups) != len(ids):
+        problems.append(f"{name} has {len(groups):,} page groups, the manifest {len(ids):,} pieces")
+    wrong = [(k, g) for k, g in enumerate(groups[:len(ids)]) if g != (ids[k], pages[k])]
+    for k, (piece, count) in wrong[:NAMED_AT_MOST]:
+        problems.append(f"{name}: page group {k + 1} is piece {piece!r} of {count} pages, the manifest "
+                        f"says piece {ids[k]} of {pages[k]}")
+
+
 def _check_files(job_dir: Path, report: dict, manifest: pa.Table | None, problems: list[str]) -> int:
     """Each listed print file: exists, page count, tiling, sha256, JDF."""
     listed = [f for stream in report.get("streams") or [] for f in stream.get("files") or []]
@@ -330,10 +380,18 @@ def _check_files(job_dir: Path, report: dict, manifest: pa.Table | None, problem
         page_count = None
         if not path.is_file():
             problems.append(f"{name} is listed in report.json but does not exist")
+        elif path.suffix == ".afp":
+            page_groups = _afp_groups(path, problems)
+            if page_groups is not None:
+                checked += 1
+                page_count = sum(count for _, count in page_groups)
+                if pieces is not None:
+                    _check_afp_groups(name, pieces, page_groups, problems)
         else:
             page_count = _pdf_pages(path, problems)
             if page_count is not None:
                 checked += 1
+        if path.is_file():
             digest = sha256_of(path)
             if digest != entry.get("sha256"):
                 problems.append(f"{name}: sha256 is {digest}, report.json says {entry.get('sha256')}")

@@ -25,8 +25,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import _native
+from ..afp.options import open_writer, tag_buffers
 from ..compile import compile_template
-from ..errors import DataError, ReconciliationError
+from ..errors import DataError, PressrunError, ProfileError, ReconciliationError
 from ..job import _COMPRESSION, _deflate_threads, _field_columns, _keys
 from ..reports import ExceptionReport, RecordException
 from ..rules import RuleSet, load_rules
@@ -153,10 +154,23 @@ def produce(source, template: "str | os.PathLike | Template", profile: "str | os
     # deflate on the rest. The bytes are the same either way.
     thread_count = _deflate_threads(threads)
     pipelined = thread_count >= 2
+    make_afp_writer = None
+    if profile.print_format == "afp":
+        try:
+            profile.afp.check(table.column_names)
+        except PressrunError as exc:
+            raise ProfileError(f"{profile.source}: output.afp: {exc}") from None
+
+        def make_afp_writer():
+            return open_writer(compiled, profile.afp, tag_names=afp_tag_names(profile),
+                               medium_maps=profile.medium_maps(),
+                               medium_size_pt=(compiled.template.page.width_pt,
+                                               compiled.template.page.height_pt))
     files = PrintFiles(profile=profile, plan=compiled.plan, fonts=compiled.fonts, out_dir=out_dir,
                        job_id=job_id, prefix=f"reprint-{job_id}-" if reprint is not None else "",
                        compression=_COMPRESSION[compression],
-                       threads=thread_count - 1 if pipelined else thread_count)
+                       threads=thread_count - 1 if pipelined else thread_count,
+                       make_afp_writer=make_afp_writer)
     field_columns = _field_columns(compiled, composed.schema)
     job = _Job(profile=profile, compiled=compiled, files=files, job_id=job_id, reprint=reprint,
                composers=[_native.Composer(compiled.plan) for _ in range(2 if pipelined else 1)],
@@ -295,6 +309,9 @@ class _PerRecord:
         self.country = self._text(table, "country")
         # Mail trays break on the first presort key (a postcode or a sort-plan column).
         self.sort_value = self._text(table, profile.presort.sort_key[0]) if profile.presort else self.postcode
+        # AFP index tags: the columns the profile names, as text.
+        self.index_values = ([self._text(table, column) for column in profile.afp.index.values()]
+                             if profile.print_format == "afp" else [])
 
     @staticmethod
     def _text(table: pa.Table, name: str) -> pa.Array:
@@ -467,7 +484,8 @@ class _Job:
                 base = print_file.pages
                 first_page[group] = base + 1 + np.cumsum(page_counts[group]) - page_counts[group]
                 files[group] = print_file.name
-                tasks.append(self._write_group(print_file, group, sheets, all_marks))
+                tasks.append(self._write_group(print_file, group, sheets, all_marks, piece_numbers,
+                                               first_rows, per_record))
                 start += take
         if self.writer is not None:
             self.writing[self.slot] = self.writer.submit(_run, tasks)
@@ -479,7 +497,24 @@ class _Job:
                               sheet_payloads=sheet_payloads, postal_texts=postal_texts,
                               first_rows=first_rows, per_record=per_record)
 
-    def _write_group(self, print_file: PrintFile, group: np.ndarray, sheets, all_marks):
+    def _afp_arguments(self, group, lengths, sheets, piece_numbers, first_rows, per_record) -> dict:
+        """Each page's medium map (its sheet's stock and sides) and each piece's
+        index tags (piece id, then the profile's columns of its first record)."""
+        page_piece = np.repeat(group, lengths)
+        pps = sheets.pages_per_sheet[page_piece]
+        sheet = sheets.piece_sheet_starts[page_piece] + ranks_in_runs(lengths) // pps
+        map_of = np.array([[self.profile.medium_map_index(name, duplex) for duplex in (False, True)]
+                           for name in sheets.stock_names], np.uint16).reshape(-1, 2)
+        media = map_of[sheets.sheet_stock[sheet], (pps == 2).astype(np.int64)]
+        ids = pc.utf8_lpad(pc.cast(pa.array(piece_numbers[group]), pa.string()), PIECE_ID_DIGITS, "0")
+        take = pa.array(first_rows[group], pa.int64())
+        values = [ids] + [column.take(take) for column in per_record.index_values]
+        tag_texts, tag_offsets = tag_buffers(values)
+        return {"tag_texts": tag_texts, "tag_offsets": tag_offsets, "tag_count": len(values),
+                "page_media": media}
+
+    def _write_group(self, print_file: PrintFile, group: np.ndarray, sheets, all_marks, piece_numbers,
+                     first_rows, per_record):
         """The task that writes a group of pieces into a file (the file's counts
         are updated now, so that the next pieces know where they start)."""
         starts, ends = sheets.piece_page_starts[group], sheets.piece_page_starts[group + 1]
@@ -491,7 +526,11 @@ class _Job:
         texts, offsets = marks_.text_buffer(selected.texts)
         piece_starts = np.zeros(len(group) + 1, np.uint64)
         np.cumsum(lengths, out=piece_starts[1:])
-        arguments = (self.composer, print_file, sheets.pages[old_pages], piece_starts, selected, texts, offsets)
+        afp = None
+        if self.profile.print_format == "afp":
+            afp = self._afp_arguments(group, lengths, sheets, piece_numbers, first_rows, per_record)
+        arguments = (self.composer, print_file, sheets.pages[old_pages], piece_starts, selected, texts,
+                     offsets, afp)
         print_file.pieces += len(group)
         print_file.pages += int(lengths.sum())
         in_group = np.zeros(len(sheets.pages_per_sheet), bool)
@@ -553,9 +592,15 @@ class _Job:
         }
         return pa.table(columns, schema=MANIFEST_SCHEMA), per_record.sort_value.take(pa.array(first_rows, pa.int64()))
 
-def _write_pieces(composer, print_file: PrintFile, pages, piece_starts, marks, texts, offsets) -> None:
+def afp_tag_names(profile: Profile) -> list[str]:
+    """The index tags (TLE) of every AFP page group: the piece id, then the profile's."""
+    return ["PieceId", *profile.afp.index]
+
+
+def _write_pieces(composer, print_file: PrintFile, pages, piece_starts, marks, texts, offsets,
+                  afp: Optional[dict]) -> None:
     composer.write_pieces(print_file.writer, pages, piece_starts, marks.kinds, marks.options, marks.geometry,
-                          marks.pages.astype(np.uint64), texts, offsets)
+                          marks.pages.astype(np.uint64), texts, offsets, **(afp or {}))
     print_file.writer.write_output(print_file.sink)
 
 

@@ -1,0 +1,497 @@
+/* afp_page.c: one page (or overlay) of the display list as MO:DCA.
+ *
+ *   BAG                           active environment group
+ *     MCF   (resident fonts)      code page + character set, local id, size
+ *     MDR   (TrueType fonts)      per (font, size): CCSID 1200, the font's
+ *                                 full name (X'DE'), the local id (X'BE'),
+ *                                 object class (data-object font, TrueType
+ *                                 OID), the size (X'8B' data-object font
+ *                                 descriptor)
+ *     MDR   (images)              per image included
+ *     MPO                         per overlay included: name, local id
+ *     PGD                         units (1,440 per inch) and page size
+ *     PTD                         the text presentation space = the page
+ *   EAG
+ *   the items in display-list order, consecutive ones of a kind in one object:
+ *     BPT PTX.. EPT               glyph runs (afp_text.c)
+ *     BGR .. EGR                  lines, rectangles, plain bars (afp_goca.c)
+ *     IOB                         an image resource (afp_ioca.c)
+ *     IPO                         a form: its overlay
+ *     BBC .. EBC                  a barcode the printer draws (afp_bcoca.c)
+ *
+ * Later objects paint over earlier ones, as later PDF operators do, so the
+ * order of the display list is kept. */
+#include "afp_objects.h"
+#include "afp_writer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Object Classification (X'10') of a TrueType data-object font: class X'41',
+ * structure flags (in a container, no OEG, data in OCDs), the registered
+ * object id 1.3.18.0.4.1.1.51 ("TrueType/OpenType Font"). */
+static const uint8_t kTrueTypeOid[9] = {0x06, 0x07, 0x2B, 0x12, 0x00, 0x04, 0x01, 0x01, 0x33};
+
+void PrAfp_putTrueTypeClass(PrBuffer *out) {
+  PrBuffer_appendByte(out, 24);
+  PrBuffer_appendByte(out, 0x10);
+  PrBuffer_appendByte(out, 0x00);
+  PrBuffer_appendByte(out, 0x41);
+  PrAfp_put16(out, 0);
+  PrAfp_put16(out, 0xDC00);
+  uint8_t oid[16] = {0};
+  memcpy(oid, kTrueTypeOid, sizeof kTrueTypeOid);
+  PrBuffer_append(out, oid, sizeof oid);
+}
+
+/* Code points of UTF-8 text (malformed bytes as U+FFFD), at most 120 so
+ * that an FQN triplet holds them in UTF-16BE. */
+static size_t utf8_codepoints(const char *text, uint32_t *out, size_t capacity) {
+  const uint8_t *p = (const uint8_t *)text;
+  size_t count = 0;
+  while (*p != 0 && count < capacity) {
+    uint32_t cp = *p++;
+    int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+    cp &= extra == 3 ? 0x07u : extra == 2 ? 0x0Fu : extra == 1 ? 0x1Fu : 0x7Fu;
+    for (int k = 0; k < extra; k++) {
+      if ((*p & 0xC0) != 0x80) {
+        cp = 0xFFFD;
+        break;
+      }
+      cp = (cp << 6) | (*p++ & 0x3Fu);
+    }
+    out[count++] = cp > 0x10FFFF ? 0xFFFD : cp;
+  }
+  return count;
+}
+
+static size_t utf16_units(const uint32_t *codepoints, size_t count) {
+  size_t units = 0;
+  for (size_t i = 0; i < count; i++) {
+    units += codepoints[i] > 0xFFFF ? 2 : 1;
+  }
+  return units;
+}
+
+size_t PrAfp_fontNameBytes(const char *name) {
+  uint32_t codepoints[120];
+  size_t count = utf8_codepoints(name, codepoints, 120);
+  return 6 + 4 + 2 * utf16_units(codepoints, count);
+}
+
+void PrAfp_putFontName(PrBuffer *out, uint8_t fqn_type, const char *name) {
+  uint32_t codepoints[120];
+  size_t count = utf8_codepoints(name, codepoints, 120);
+  PrBuffer_appendByte(out, 6);        /* X'01' CGCSGID: CCSID 1200, UTF-16BE */
+  PrBuffer_appendByte(out, 0x01);
+  PrAfp_put16(out, 0);
+  PrAfp_put16(out, 1200);
+  PrBuffer_appendByte(out, (uint8_t)(4 + 2 * utf16_units(codepoints, count)));
+  PrBuffer_appendByte(out, 0x02);
+  PrBuffer_appendByte(out, fqn_type);
+  PrBuffer_appendByte(out, 0x00);
+  for (size_t i = 0; i < count; i++) {
+    uint32_t cp = codepoints[i];
+    if (cp > 0xFFFF) {
+      cp -= 0x10000;
+      PrAfp_put16(out, 0xD800 + (cp >> 10));
+      cp = 0xDC00 + (cp & 0x3FF);
+    }
+    PrAfp_put16(out, cp);
+  }
+}
+
+static void put_name(char name[9], char prefix, uint32_t number) {
+  snprintf(name, 9, "%c%07u", prefix, (unsigned)(number % 10000000u));
+}
+
+void PrAfpPage_formName(uint32_t number, char name[9]) {
+  snprintf(name, 9, "PRO%05u", (unsigned)(number % 100000u));
+}
+
+void PrAfpPage_fontName(uint32_t font, char name[9]) {
+  snprintf(name, 9, "PRF%05u", (unsigned)((font + 1) % 100000u));
+}
+
+void PrAfpPage_imageName(uint32_t image, char name[9]) {
+  snprintf(name, 9, "PRI%05u", (unsigned)((image + 1) % 100000u));
+}
+
+void PrAfpPage_pageName(uint64_t number, char name[9]) {
+  put_name(name, 'P', (uint32_t)(number % 10000000u));
+}
+
+void PrAfpPage_groupName(uint64_t number, char name[9]) {
+  put_name(name, 'G', (uint32_t)(number % 10000000u));
+}
+
+const PrAfpForm *PrAfpPage_findForm(const PrAfpWriter *writer, uint32_t key) {
+  for (uint32_t f = 0; f < writer->form_count; f++) {
+    if (writer->forms[f].key == key) {
+      return &writer->forms[f];
+    }
+  }
+  return NULL;
+}
+
+/* The local id of (font, size) on this page, mapping it on first use. */
+static PrStatus page_font(PrAfpWriter *writer, const PrItem *item, uint32_t *out_id,
+                          PrError *error) {
+  int32_t size = PrAfp_units(item->size_pt);
+  for (uint32_t i = 0; i < writer->page_font_count; i++) {
+    if (writer->page_fonts[i].font == item->resource && writer->page_fonts[i].size_units == size) {
+      *out_id = i + 1;
+      return PR_OK;
+    }
+  }
+  if (writer->page_font_count == PR_AFP_MAX_PAGE_FONTS) {
+    return PrError_set(error, PR_ELIMIT, "afp: a page uses more than %d font sizes",
+                       PR_AFP_MAX_PAGE_FONTS);
+  }
+  if (size <= 0 || size > 65535) {
+    return PrError_set(error, PR_EINVAL, "afp: font size %g pt", (double)item->size_pt);
+  }
+  writer->page_fonts[writer->page_font_count].font = item->resource;
+  writer->page_fonts[writer->page_font_count].size_units = size;
+  *out_id = ++writer->page_font_count;
+  return PR_OK;
+}
+
+/* MCF (format 2): per coded font a repeating group of code page name,
+ * character set name, rotation 0, local id, and the size of an outline font. */
+static void write_coded_fonts(PrAfpWriter *writer, PrBuffer *out) {
+  PrAfpSf sf;
+  bool open = false;
+  for (uint32_t i = 0; i < writer->page_font_count; i++) {
+    const PrAfpPageFont *use = &writer->page_fonts[i];
+    const PrAfpCodedFontUse *coded = &writer->coded[use->font];
+    if (!coded->mapped) {
+      continue;
+    }
+    if (!open) {
+      PrAfpSf_begin(out, PR_SF_MCF, &sf);
+      open = true;
+    }
+    PrAfp_put16(out, 2 + 12 + 12 + 4 + 4 + 20);
+    PrAfp_putFqnName(out, 0x85, coded->code_page);
+    PrAfp_putFqnName(out, 0x86, coded->character_set);
+    PrBuffer_appendByte(out, 4);      /* X'26' character rotation 0 */
+    PrBuffer_appendByte(out, 0x26);
+    PrAfp_put16(out, 0);
+    PrBuffer_appendByte(out, 4);      /* X'24' resource local id, coded font */
+    PrBuffer_appendByte(out, 0x24);
+    PrBuffer_appendByte(out, 0x05);
+    PrBuffer_appendByte(out, (uint8_t)(i + 1));
+    /* X'1F' font descriptor specification: weight and width classes medium,
+     * the vertical size (1/1440 inch), others 0, FtDsFlags 0. */
+    PrBuffer_appendByte(out, 20);
+    PrBuffer_appendByte(out, 0x1F);
+    PrBuffer_appendByte(out, 0x05);
+    PrBuffer_appendByte(out, 0x05);
+    PrAfp_put16(out, (uint32_t)use->size_units);
+    PrAfp_put16(out, (uint32_t)use->size_units);
+    PrAfp_put16(out, (uint32_t)use->size_units);
+    PrAfp_put16(out, 0);
+    PrAfp_put16(out, 0);
+    PrAfp_put16(out, 0);
+    PrAfp_put16(out, 0);
+    PrAfp_put16(out, 0);
+  }
+  if (open) {
+    PrAfpSf_end(out, &sf);
+  }
+}
+
+/* MDR: per TrueType (font, size) a repeating group. */
+static void write_font_maps(PrAfpWriter *writer, PrBuffer *out) {
+  PrAfpSf sf;
+  bool open = false;
+  for (uint32_t i = 0; i < writer->page_font_count; i++) {
+    const PrAfpPageFont *use = &writer->page_fonts[i];
+    if (writer->coded[use->font].mapped) {
+      continue;
+    }
+    if (!open) {
+      PrAfpSf_begin(out, PR_SF_MDR, &sf);
+      open = true;
+    }
+    const char *name = writer->font_names[use->font];
+    PrAfp_put16(out, (uint32_t)(2 + PrAfp_fontNameBytes(name) + 5 + 24 + 16));
+    PrAfp_putFontName(out, 0xDE, name);   /* X'01' 1200 (also the text's), X'02' X'DE' */
+    PrBuffer_appendByte(out, 5);      /* X'02' FQN X'BE': the local id PTOCA selects */
+    PrBuffer_appendByte(out, 0x02);
+    PrBuffer_appendByte(out, 0xBE);
+    PrBuffer_appendByte(out, 0x00);
+    PrBuffer_appendByte(out, (uint8_t)(i + 1));
+    PrAfp_putTrueTypeClass(out);
+    PrBuffer_appendByte(out, 16);     /* X'8B' data-object font descriptor */
+    PrBuffer_appendByte(out, 0x8B);
+    PrBuffer_appendByte(out, 0x40);   /* flags: the font is inline, in the resource group */
+    PrBuffer_appendByte(out, 0x20);   /* technology: TrueType/OpenType */
+    PrAfp_put16(out, (uint32_t)use->size_units);   /* vertical size, 1/1440 inch */
+    PrAfp_put16(out, (uint32_t)use->size_units);   /* horizontal scale: unscaled */
+    PrAfp_put16(out, 0);              /* character rotation */
+    PrAfp_put16(out, 3);              /* encoding environment: Microsoft */
+    PrAfp_put16(out, 1);              /* encoding: Unicode BMP */
+    PrAfp_put16(out, 0);
+  }
+  if (open) {
+    PrAfpSf_end(out, &sf);
+  }
+}
+
+/* Overlays and images the page uses, in order of first use. */
+typedef struct PageUses {
+  uint32_t *forms;
+  uint32_t form_count;
+  uint32_t *images;
+  uint32_t image_count;
+} PageUses;
+
+static bool has(const uint32_t *values, uint32_t count, uint32_t value) {
+  for (uint32_t i = 0; i < count; i++) {
+    if (values[i] == value) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static PrStatus collect_uses(PrAfpWriter *writer, const PrDisplayList *list, uint32_t page,
+                             PageUses *uses, PrError *error) {
+  uint32_t count = PrDisplayList_pageItemCount(list, page);
+  writer->page_font_count = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    const PrItem *item = PrDisplayList_pageItem(list, page, i);
+    if (item->kind == PR_ITEM_GLYPHS) {
+      uint32_t id;
+      if (item->resource >= writer->plan->font_count) {
+        return PrError_set(error, PR_EINVAL, "afp: glyph run of font %u; the plan has %u",
+                           (unsigned)item->resource, (unsigned)writer->plan->font_count);
+      }
+      PR_RETURN_NOT_OK(page_font(writer, item, &id, error));
+    } else if (item->kind == PR_ITEM_FORM) {
+      const PrAfpForm *form = PrAfpPage_findForm(writer, item->resource);
+      if (form == NULL) {
+        return PrError_set(error, PR_EINVAL, "afp: form %u is not defined",
+                           (unsigned)item->resource);
+      }
+      if (!has(uses->forms, uses->form_count, form->number)) {
+        uses->forms[uses->form_count++] = form->number;
+      }
+    } else if (item->kind == PR_ITEM_IMAGE) {
+      if (item->resource >= writer->plan->image_count) {
+        return PrError_set(error, PR_EINVAL, "afp: image %u; the plan has %u",
+                           (unsigned)item->resource, (unsigned)writer->plan->image_count);
+      }
+      if (!has(uses->images, uses->image_count, item->resource)) {
+        uses->images[uses->image_count++] = item->resource;
+      }
+    }
+  }
+  return PR_OK;
+}
+
+static void write_environment(PrAfpWriter *writer, PrBuffer *out, const PrDlPage *dl_page,
+                              const PageUses *uses) {
+  PrAfpSf_write(out, PR_SF_BAG, NULL, 0);
+  write_coded_fonts(writer, out);
+  write_font_maps(writer, out);
+  for (uint32_t i = 0; i < uses->image_count; i++) {
+    char name[9];
+    PrAfpPage_imageName(uses->images[i], name);
+    PrAfpIoca_writeMap(out, name);
+  }
+  if (uses->form_count > 0) {
+    PrAfpSf sf;
+    PrAfpSf_begin(out, PR_SF_MPO, &sf);
+    for (uint32_t i = 0; i < uses->form_count; i++) {
+      char name[9];
+      PrAfpPage_formName(uses->forms[i], name);
+      PrAfp_put16(out, 2 + 12 + 4);
+      PrAfp_putFqnName(out, 0x84, name);
+      PrBuffer_appendByte(out, 4);    /* X'24' resource local id, page overlay */
+      PrBuffer_appendByte(out, 0x24);
+      PrBuffer_appendByte(out, 0x02);
+      PrBuffer_appendByte(out, (uint8_t)(i + 1));
+    }
+    PrAfpSf_end(out, &sf);
+  }
+  uint32_t width = (uint32_t)PrAfp_units(dl_page->width_pt);
+  uint32_t height = (uint32_t)PrAfp_units(dl_page->height_pt);
+  PrAfpSf sf;
+  PrAfpSf_begin(out, PR_SF_PGD, &sf);
+  PrBuffer_appendByte(out, 0x00);     /* unit base: ten inches, both axes */
+  PrBuffer_appendByte(out, 0x00);
+  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
+  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
+  PrAfp_put24(out, width);
+  PrAfp_put24(out, height);
+  PrAfp_put24(out, 0);                /* reserved */
+  PrAfpSf_end(out, &sf);
+  PrAfpSf_begin(out, PR_SF_PTD, &sf);
+  PrBuffer_appendByte(out, 0x00);
+  PrBuffer_appendByte(out, 0x00);
+  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
+  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
+  PrAfp_put24(out, width);
+  PrAfp_put24(out, height);
+  PrAfp_put16(out, 0);                /* reserved */
+  PrAfpSf_end(out, &sf);
+  PrAfpSf_write(out, PR_SF_EAG, NULL, 0);
+}
+
+/* The kinds of object consecutive items are gathered into. */
+typedef enum ObjectKind {
+  OBJECT_NONE = 0, OBJECT_TEXT, OBJECT_VECTOR, OBJECT_SINGLE
+} ObjectKind;
+
+/* Whether the printer draws these bars from their data: BCOCA has no
+ * Australia Post routing (FCC 87) or redirection (FCC 92) barcode, whose
+ * bars are drawn instead. */
+static bool bcoca_draws(const PrAfpWriter *writer, const PrDisplayList *list, const PrItem *item) {
+  const PrSymbol *symbol = PrDisplayList_symbol(list, item);
+  if (!writer->native_barcodes || symbol == NULL || !PrAfpBcoca_supports(symbol)) {
+    return false;
+  }
+  if (symbol->spec.kind == PR_MARK_AUSPOST && symbol->text_bytes >= 2) {
+    const uint8_t *fcc = list->symbol_text + symbol->first_text_byte;
+    return !((fcc[0] == '8' && fcc[1] == '7') || (fcc[0] == '9' && fcc[1] == '2'));
+  }
+  return true;
+}
+
+static ObjectKind object_kind(const PrAfpWriter *writer, const PrDisplayList *list,
+                              const PrItem *item) {
+  switch (item->kind) {
+    case PR_ITEM_GLYPHS: return OBJECT_TEXT;
+    case PR_ITEM_LINE:
+    case PR_ITEM_RECT: return OBJECT_VECTOR;
+    case PR_ITEM_BARS:
+      return bcoca_draws(writer, list, item) ? OBJECT_SINGLE : OBJECT_VECTOR;
+    default: return OBJECT_SINGLE;
+  }
+}
+
+static PrStatus close_object(PrAfpWriter *writer, PrBuffer *out, const PrDisplayList *list,
+                             ObjectKind kind, size_t *vector_count, const PrDlPage *dl_page,
+                             PrError *error) {
+  if (kind == OBJECT_TEXT) {
+    PrAfpText_flush(writer, out);
+    PrAfpSf_write(out, PR_SF_EPT, NULL, 0);
+  } else if (kind == OBJECT_VECTOR && *vector_count > 0) {
+    PR_RETURN_NOT_OK(PrAfpGoca_write(out, list, writer->vector_items, *vector_count,
+                                     dl_page->width_pt, dl_page->height_pt, error));
+    *vector_count = 0;
+  }
+  return PR_OK;
+}
+
+static PrStatus write_single(PrAfpWriter *writer, PrBuffer *out, const PrDisplayList *list,
+                             const PrItem *item, const PageUses *uses, PrError *error) {
+  char name[9];
+  switch (item->kind) {
+    case PR_ITEM_IMAGE:
+      PrAfpPage_imageName(item->resource, name);
+      PrAfpIoca_writeInclude(out, name, item->x_pt, item->y_pt, item->width_pt, item->height_pt);
+      return PR_OK;
+    case PR_ITEM_FORM: {
+      const PrAfpForm *form = PrAfpPage_findForm(writer, item->resource);
+      PrAfpPage_formName(form->number, name);
+      (void)uses;
+      PrAfpSf sf;
+      PrAfpSf_begin(out, PR_SF_IPO, &sf);
+      PrAfp_putName8(out, name);
+      PrAfp_put24(out, (uint32_t)PrAfp_units(item->x_pt) & 0xFFFFFFu);
+      PrAfp_put24(out, (uint32_t)PrAfp_units(item->y_pt) & 0xFFFFFFu);
+      PrAfp_put16(out, 0);            /* overlay orientation 0 */
+      PrAfpSf_end(out, &sf);
+      return PR_OK;
+    }
+    case PR_ITEM_BARS: {
+      const PrSymbol *symbol = PrDisplayList_symbol(list, item);
+      return PrAfpBcoca_write(out, symbol, list->symbol_text + symbol->first_text_byte,
+                              symbol->text_bytes, error);
+    }
+    default:
+      return PrError_set(error, PR_EINVAL, "afp: item kind %u", (unsigned)item->kind);
+  }
+}
+
+static PrStatus write_objects(PrAfpWriter *writer, PrBuffer *out, const PrDisplayList *list,
+                              uint32_t page, const PageUses *uses, PrError *error) {
+  const PrDlPage *dl_page = &list->pages[page];
+  uint32_t count = PrDisplayList_pageItemCount(list, page);
+  if (writer->vector_capacity < count) {
+    const PrItem **grown = realloc(writer->vector_items, count * sizeof *grown);
+    if (grown == NULL) {
+      return PrError_set(error, PR_ENOMEM, "afp: out of memory for a page's items");
+    }
+    writer->vector_items = grown;
+    writer->vector_capacity = count;
+  }
+  ObjectKind open = OBJECT_NONE;
+  size_t vector_count = 0;
+  PrAfpTextState text;
+  uint32_t text_objects = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    const PrItem *item = PrDisplayList_pageItem(list, page, i);
+    ObjectKind kind = object_kind(writer, list, item);
+    if (kind != open || kind == OBJECT_SINGLE) {
+      PR_RETURN_NOT_OK(close_object(writer, out, list, open, &vector_count, dl_page, error));
+      open = kind;
+      if (kind == OBJECT_TEXT) {
+        char name[9];
+        snprintf(name, sizeof name, "T%07u", (unsigned)(++text_objects % 10000000u));
+        PrAfpSf sf;
+        PrAfpSf_begin(out, PR_SF_BPT, &sf);
+        PrAfp_putName8(out, name);
+        PrAfpSf_end(out, &sf);
+        PrAfpText_begin(&text);
+      }
+    }
+    if (kind == OBJECT_TEXT) {
+      uint32_t id;
+      PR_RETURN_NOT_OK(page_font(writer, item, &id, error));
+      PR_RETURN_NOT_OK(PrAfpText_writeRun(writer, &text, list, item, id, error));
+    } else if (kind == OBJECT_VECTOR) {
+      writer->vector_items[vector_count++] = item;
+    } else {
+      PR_RETURN_NOT_OK(write_single(writer, out, list, item, uses, error));
+    }
+  }
+  return close_object(writer, out, list, open, &vector_count, dl_page, error);
+}
+
+PrStatus PrAfpPage_writeContent(PrAfpWriter *writer, PrBuffer *out, const PrDisplayList *list,
+                                uint32_t page, PrError *error) {
+  if (page >= list->page_count) {
+    return PrError_set(error, PR_EINVAL, "afp: page %u of a list of %zu", (unsigned)page,
+                       list->page_count);
+  }
+  uint32_t count = PrDisplayList_pageItemCount(list, page);
+  PageUses uses;
+  uses.form_count = 0;
+  uses.image_count = 0;
+  uses.forms = malloc((count + 1) * sizeof *uses.forms);
+  uses.images = malloc((count + 1) * sizeof *uses.images);
+  PrStatus status = PR_OK;
+  if (uses.forms == NULL || uses.images == NULL) {
+    status = PrError_set(error, PR_ENOMEM, "afp: out of memory for a page's resources");
+  }
+  if (status == PR_OK) {
+    status = collect_uses(writer, list, page, &uses, error);
+  }
+  if (status == PR_OK) {
+    write_environment(writer, out, &list->pages[page], &uses);
+    PrBuffer_clear(&writer->text);
+    status = write_objects(writer, out, list, page, &uses, error);
+  }
+  free(uses.forms);
+  free(uses.images);
+  if (status == PR_OK) {
+    status = PrBuffer_check(out, error);
+  }
+  return status;
+}
