@@ -13,8 +13,9 @@
  *     PTD                         the text presentation space = the page
  *   EAG
  *   the items in display-list order, consecutive ones of a kind in one object:
- *     BPT PTX.. EPT               glyph runs (afp_text.c)
- *     BGR .. EGR                  lines, rectangles, plain bars (afp_goca.c)
+ *     BPT PTX.. EPT               glyph runs, and as rules: rectangles, straight
+ *                                 lines, bars (afp_text.c)
+ *     BGR .. EGR                  sloping lines (afp_goca.c)
  *     IOB                         an image resource (afp_ioca.c)
  *     IPO                         a form: its overlay
  *     BBC .. EBC                  a barcode the printer draws (afp_bcoca.c)
@@ -24,6 +25,7 @@
 #include "afp_objects.h"
 #include "afp_writer.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,12 +367,51 @@ static bool bcoca_draws(const PrAfpWriter *writer, const PrDisplayList *list, co
 static ObjectKind object_kind(const PrAfpWriter *writer, const PrDisplayList *list,
                               const PrItem *item) {
   switch (item->kind) {
-    case PR_ITEM_GLYPHS: return OBJECT_TEXT;
-    case PR_ITEM_LINE:
-    case PR_ITEM_RECT: return OBJECT_VECTOR;
+    case PR_ITEM_GLYPHS:
+    case PR_ITEM_RECT: return OBJECT_TEXT;
+    case PR_ITEM_LINE:   /* a horizontal or vertical line is a rule, a sloping one a graphic */
+      return item->x_pt == item->x2_pt || item->y_pt == item->y2_pt ? OBJECT_TEXT : OBJECT_VECTOR;
     case PR_ITEM_BARS:
-      return bcoca_draws(writer, list, item) ? OBJECT_SINGLE : OBJECT_VECTOR;
+      return bcoca_draws(writer, list, item) ? OBJECT_SINGLE : OBJECT_TEXT;
     default: return OBJECT_SINGLE;
+  }
+}
+
+/* Lines, rectangles and bars as rules, as the PDF draws them: strokes
+ * centred on the path with butt ends, the fill under the stroke. */
+static void write_rules(PrAfpWriter *writer, PrAfpTextState *text, const PrDisplayList *list,
+                        const PrItem *item) {
+  float half = item->size_pt / 2.0f;
+  if (item->kind == PR_ITEM_LINE) {
+    float x0 = item->x_pt < item->x2_pt ? item->x_pt : item->x2_pt;
+    float y0 = item->y_pt < item->y2_pt ? item->y_pt : item->y2_pt;
+    if (item->y_pt == item->y2_pt) {
+      PrAfpText_writeRule(writer, text, x0, y0 - half, fabsf(item->x2_pt - item->x_pt), item->size_pt,
+                          &item->color);
+    } else {
+      PrAfpText_writeRule(writer, text, x0 - half, y0, item->size_pt, fabsf(item->y2_pt - item->y_pt),
+                          &item->color);
+    }
+  } else if (item->kind == PR_ITEM_RECT) {
+    float x = item->x_pt, y = item->y_pt, w = item->width_pt, h = item->height_pt;
+    if (item->has_fill) {
+      PrAfpText_writeRule(writer, text, x, y, w, h, &item->fill);
+    }
+    if (item->has_stroke) {
+      float s = item->size_pt;
+      PrAfpText_writeRule(writer, text, x - half, y - half, w + s, s, &item->color);
+      PrAfpText_writeRule(writer, text, x - half, y + h - half, w + s, s, &item->color);
+      PrAfpText_writeRule(writer, text, x - half, y + half, s, h - s, &item->color);
+      PrAfpText_writeRule(writer, text, x + w - half, y + half, s, h - s, &item->color);
+    }
+  } else {
+    const PrBar *bars = &list->bars[item->first_bar];
+    float unit = item->size_pt > 0 ? item->size_pt : 1.0f;
+    float x = item->size_pt > 0 ? item->x_pt : 0.0f, y = item->size_pt > 0 ? item->y_pt : 0.0f;
+    for (uint32_t b = 0; b < item->bar_count; b++) {
+      PrAfpText_writeRule(writer, text, x + bars[b].x_pt * unit, y + bars[b].y_pt * unit,
+                          bars[b].width_pt * unit, bars[b].height_pt * unit, &item->color);
+    }
   }
 }
 
@@ -451,10 +492,15 @@ static PrStatus write_objects(PrAfpWriter *writer, PrBuffer *out, const PrDispla
         PrAfpText_begin(&text);
       }
     }
-    if (kind == OBJECT_TEXT) {
+    if (kind == OBJECT_TEXT && item->kind == PR_ITEM_GLYPHS) {
       uint32_t id;
       PR_RETURN_NOT_OK(page_font(writer, item, &id, error));
       PR_RETURN_NOT_OK(PrAfpText_writeRun(writer, &text, list, item, id, error));
+    } else if (kind == OBJECT_TEXT) {
+      if ((uint64_t)item->first_bar + item->bar_count > list->bar_count) {
+        return PrError_set(error, PR_EINVAL, "afp: bars out of range");
+      }
+      write_rules(writer, &text, list, item);
     } else if (kind == OBJECT_VECTOR) {
       writer->vector_items[vector_count++] = item;
     } else {

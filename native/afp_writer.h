@@ -7,7 +7,8 @@
  *   afp_page.c       one page or overlay: its active environment group
  *                    (font and overlay maps, PGD, PTD) and its objects in
  *                    display-list order
- *   afp_text.c       glyph runs as PTOCA control sequences
+ *   afp_text.c       glyph runs and rules (rectangles, straight lines, bars)
+ *                    as PTOCA control sequences
  *   afp_sf.c         structured-field framing
  *   afp_goca.c, afp_ioca.c, afp_bcoca.c, afp_formdef.c   the objects
  *
@@ -156,6 +157,9 @@ typedef struct PrAfpTextState {
 void PrAfpText_begin(PrAfpTextState *state);
 PrStatus PrAfpText_writeRun(PrAfpWriter *writer, PrAfpTextState *state, const PrDisplayList *list,
                             const PrItem *item, uint32_t local_id, PrError *error);
+/* Appends a rule (DIR): a rectangle filled with `color`, top-left (x, y). */
+void PrAfpText_writeRule(PrAfpWriter *writer, PrAfpTextState *state, float x_pt, float y_pt,
+                         float width_pt, float height_pt, const PrColor *color);
 /* Ends the text object's chain and appends its PTX structured fields
  * (split at control-sequence boundaries) to `out`; clears writer->text. */
 void PrAfpText_flush(PrAfpWriter *writer, PrBuffer *out);
