@@ -16,9 +16,8 @@
  *                                    attribute name, X'36' attribute value
  *                                    (code page 500, or UTF-16BE with an
  *                                    X'01' CCSID 1200 for text beyond Latin-1)
- *   IMM name                         before the first page of a sheet whose
- *                                    medium map differs, and before a piece
- *                                    that would start on a sheet's back
+ *   IMM name                         after BNG and its TLEs, and before a
+ *                                    front whose medium map differs
  *   BPG name .. EPG                  a page (afp_page.c) */
 #include "afp_objects.h"
 #include "afp_writer.h"
@@ -411,13 +410,20 @@ static PrStatus ensure_resources(PrAfpWriter *writer, PrError *error) {
 
 /* ---- documents, page groups, pages ---------------------------------------- */
 
+/* TLE: the attribute name (X'02' type X'0B'), then the value (X'36'): in
+ * code page 500 when it is all Latin-1, else in UTF-16BE after an X'01'
+ * CCSID 1200 (which applies to the strings after it). A value is cut, at a
+ * character, to the 250 bytes a triplet holds. */
 static void write_tle(PrAfpWriter *writer, const char *name, const uint8_t *value,
                       size_t value_bytes) {
   PrBuffer *out = &writer->out;
-  size_t name_bytes = strlen(name);
-  if (value_bytes > 250) {
-    value_bytes = 250;        /* a triplet holds at most 250 bytes of value */
+  uint32_t codepoints[250];
+  size_t count = PrAfp_utf8Decode(value, value_bytes, codepoints, 250);
+  bool latin1 = true;
+  for (size_t i = 0; i < count; i++) {
+    latin1 = latin1 && codepoints[i] <= 0xFF;
   }
+  size_t name_bytes = strlen(name);
   PrAfpSf sf;
   PrAfpSf_begin(out, PR_SF_TLE, &sf);
   PrBuffer_appendByte(out, (uint8_t)(4 + name_bytes));
@@ -425,39 +431,35 @@ static void write_tle(PrAfpWriter *writer, const char *name, const uint8_t *valu
   PrBuffer_appendByte(out, 0x0B);   /* attribute name */
   PrBuffer_appendByte(out, 0x00);
   PrAfp_putEbcdic(out, name, name_bytes);
-  size_t at = out->size_bytes;
-  PrBuffer_appendByte(out, 0);
-  PrBuffer_appendByte(out, 0x36);   /* attribute value */
-  PrAfp_put16(out, 0);
-  size_t value_start = out->size_bytes;
-  bool latin1 = PrAfp_putLatin1Utf8(out, value, value_bytes);
-  if (!latin1) {
-    /* Beyond Latin-1: UTF-16BE, declared by a CCSID 1200 triplet. */
-    out->size_bytes = value_start;
-    for (size_t i = 0; i < value_bytes && out->size_bytes - value_start < 246;) {
-      uint32_t cp = value[i];
-      size_t extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
-      cp &= extra == 3 ? 0x07 : extra == 2 ? 0x0F : extra == 1 ? 0x1F : 0x7F;
-      for (size_t k = 1; k <= extra && i + k < value_bytes; k++) {
-        cp = (cp << 6) | (value[i + k] & 0x3Fu);
-      }
-      i += extra + 1;
-      if (cp > 0xFFFF) {
-        cp -= 0x10000;
-        PrAfp_put16(out, 0xD800 + (cp >> 10));
-        cp = 0xDC00 + (cp & 0x3FF);
-      }
-      PrAfp_put16(out, cp);
-    }
-  }
-  if (!out->failed) {
-    out->data[at] = (uint8_t)(out->size_bytes - at);
-  }
   if (!latin1) {
     PrBuffer_appendByte(out, 6);
     PrBuffer_appendByte(out, 0x01);
     PrAfp_put16(out, 0);
     PrAfp_put16(out, 1200);
+  }
+  size_t at = out->size_bytes;
+  PrBuffer_appendByte(out, 0);
+  PrBuffer_appendByte(out, 0x36);   /* attribute value */
+  PrAfp_put16(out, 0);
+  size_t value_start = out->size_bytes;
+  for (size_t i = 0; i < count; i++) {
+    uint32_t cp = codepoints[i];
+    if (latin1) {
+      PrBuffer_appendByte(out, PrAfp_ebcdic((uint8_t)cp));
+      continue;
+    }
+    if (out->size_bytes - value_start + (cp > 0xFFFF ? 4 : 2) > 250) {
+      break;
+    }
+    if (cp > 0xFFFF) {
+      cp -= 0x10000;
+      PrAfp_put16(out, 0xD800 + (cp >> 10));
+      cp = 0xDC00 + (cp & 0x3FF);
+    }
+    PrAfp_put16(out, cp);
+  }
+  if (!out->failed) {
+    out->data[at] = (uint8_t)(out->size_bytes - at);
   }
   PrAfpSf_end(out, &sf);
 }
@@ -477,8 +479,9 @@ static void begin_group(PrAfpWriter *writer) {
   writer->group_open = true;
 }
 
-/* An IMM when the sheet's medium map changes, or to start a piece on a
- * new sheet when the last one left a back unused. */
+/* An IMM at the start of every page group (after BNG and its TLEs: a
+ * group then prints alike on its own, in a reprint or an archive, and
+ * starts on a new sheet), and before a front whose medium map changes. */
 static PrStatus select_medium(PrAfpWriter *writer, int32_t medium_map, bool group_start,
                               PrError *error) {
   if (writer->map_count == 0) {
@@ -498,7 +501,7 @@ static PrStatus select_medium(PrAfpWriter *writer, int32_t medium_map, bool grou
                        "printed with %s", writer->maps[map].name,
                        writer->maps[writer->medium_map].name);
   }
-  if (change || (group_start && writer->back_next)) {
+  if (change || group_start) {
     PrAfpFormdef_writeInvoke(&writer->out, writer->maps[map].name);
     writer->medium_map = map;
     writer->back_next = false;
@@ -525,11 +528,12 @@ static PrStatus write_page(PrAfpWriter *writer, const PrDisplayList *list, uint3
   bool group_open = writer->group_open, back_next = writer->back_next;
   uint64_t group_count = writer->group_count;
   int32_t map_before = writer->medium_map;
-  status = select_medium(writer, medium_map, !writer->group_open, error);
+  bool group_start = !writer->group_open;
+  if (group_start) {
+    begin_group(writer);
+  }
+  status = select_medium(writer, medium_map, group_start, error);
   if (status == PR_OK) {
-    if (!writer->group_open) {
-      begin_group(writer);
-    }
     char name[9];
     PrAfpPage_pageName(writer->page_count + 1, name);
     begin_named(&writer->out, PR_SF_BPG, name);
@@ -621,6 +625,10 @@ static PrStatus doc_begin(void *self, int64_t record, const PrDocTags *tags, PrE
     }
     for (uint32_t t = 0; t < writer->tag_count; t++) {
       uint64_t start = tags->offsets[t], end = tags->offsets[t + 1];
+      if (end < start || (end > start && tags->texts == NULL)) {
+        return PrError_set(error, PR_EINVAL, "afp: tag value %u ends before it starts or has "
+                           "no text", (unsigned)t);
+      }
       PrBuffer_append(&writer->tags, tags->texts + start, (size_t)(end - start));
       writer->tag_ends[t] = writer->tags.size_bytes;
     }

@@ -47,27 +47,6 @@ void PrAfp_putTrueTypeClass(PrBuffer *out) {
   PrBuffer_append(out, oid, sizeof oid);
 }
 
-/* Code points of UTF-8 text (malformed bytes as U+FFFD), at most 120 so
- * that an FQN triplet holds them in UTF-16BE. */
-static size_t utf8_codepoints(const char *text, uint32_t *out, size_t capacity) {
-  const uint8_t *p = (const uint8_t *)text;
-  size_t count = 0;
-  while (*p != 0 && count < capacity) {
-    uint32_t cp = *p++;
-    int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
-    cp &= extra == 3 ? 0x07u : extra == 2 ? 0x0Fu : extra == 1 ? 0x1Fu : 0x7Fu;
-    for (int k = 0; k < extra; k++) {
-      if ((*p & 0xC0) != 0x80) {
-        cp = 0xFFFD;
-        break;
-      }
-      cp = (cp << 6) | (*p++ & 0x3Fu);
-    }
-    out[count++] = cp > 0x10FFFF ? 0xFFFD : cp;
-  }
-  return count;
-}
-
 static size_t utf16_units(const uint32_t *codepoints, size_t count) {
   size_t units = 0;
   for (size_t i = 0; i < count; i++) {
@@ -77,14 +56,14 @@ static size_t utf16_units(const uint32_t *codepoints, size_t count) {
 }
 
 size_t PrAfp_fontNameBytes(const char *name) {
-  uint32_t codepoints[120];
-  size_t count = utf8_codepoints(name, codepoints, 120);
+  uint32_t codepoints[120];   /* at most 120 characters: an FQN holds 240 bytes of UTF-16 */
+  size_t count = PrAfp_utf8Decode((const uint8_t *)name, strlen(name), codepoints, 120);
   return 6 + 4 + 2 * utf16_units(codepoints, count);
 }
 
 void PrAfp_putFontName(PrBuffer *out, uint8_t fqn_type, const char *name) {
   uint32_t codepoints[120];
-  size_t count = utf8_codepoints(name, codepoints, 120);
+  size_t count = PrAfp_utf8Decode((const uint8_t *)name, strlen(name), codepoints, 120);
   PrBuffer_appendByte(out, 6);        /* X'01' CGCSGID: CCSID 1200, UTF-16BE */
   PrBuffer_appendByte(out, 0x01);
   PrAfp_put16(out, 0);
@@ -151,7 +130,7 @@ static PrStatus page_font(PrAfpWriter *writer, const PrItem *item, uint32_t *out
     return PrError_set(error, PR_ELIMIT, "afp: a page uses more than %d font sizes",
                        PR_AFP_MAX_PAGE_FONTS);
   }
-  if (size <= 0 || size > 65535) {
+  if (size <= 0 || size > 32767) {   /* X'8B' VFS and X'1F' heights: 1..32,767 */
     return PrError_set(error, PR_EINVAL, "afp: font size %g pt", (double)item->size_pt);
   }
   writer->page_fonts[writer->page_font_count].font = item->resource;
@@ -186,19 +165,19 @@ static void write_coded_fonts(PrAfpWriter *writer, PrBuffer *out) {
     PrBuffer_appendByte(out, 0x05);
     PrBuffer_appendByte(out, (uint8_t)(i + 1));
     /* X'1F' font descriptor specification: weight and width classes medium,
-     * the vertical size (1/1440 inch), others 0, FtDsFlags 0. */
+     * height and width the size (1/1440 inch), no design flags, 10
+     * reserved bytes, no usage flags. */
     PrBuffer_appendByte(out, 20);
     PrBuffer_appendByte(out, 0x1F);
     PrBuffer_appendByte(out, 0x05);
     PrBuffer_appendByte(out, 0x05);
     PrAfp_put16(out, (uint32_t)use->size_units);
     PrAfp_put16(out, (uint32_t)use->size_units);
-    PrAfp_put16(out, (uint32_t)use->size_units);
-    PrAfp_put16(out, 0);
-    PrAfp_put16(out, 0);
-    PrAfp_put16(out, 0);
-    PrAfp_put16(out, 0);
-    PrAfp_put16(out, 0);
+    PrBuffer_appendByte(out, 0x00);
+    for (int r = 0; r < 10; r++) {
+      PrBuffer_appendByte(out, 0x00);
+    }
+    PrBuffer_appendByte(out, 0x00);
   }
   if (open) {
     PrAfpSf_end(out, &sf);
@@ -266,7 +245,7 @@ static PrStatus collect_uses(PrAfpWriter *writer, const PrDisplayList *list, uin
   writer->page_font_count = 0;
   for (uint32_t i = 0; i < count; i++) {
     const PrItem *item = PrDisplayList_pageItem(list, page, i);
-    if (item->kind == PR_ITEM_GLYPHS) {
+    if (item->kind == PR_ITEM_GLYPHS && item->glyph_count > 0) {
       uint32_t id;
       if (item->resource >= writer->plan->font_count) {
         return PrError_set(error, PR_EINVAL, "afp: glyph run of font %u; the plan has %u",
@@ -493,6 +472,9 @@ static PrStatus write_objects(PrAfpWriter *writer, PrBuffer *out, const PrDispla
       }
     }
     if (kind == OBJECT_TEXT && item->kind == PR_ITEM_GLYPHS) {
+      if (item->glyph_count == 0) {
+        continue;
+      }
       uint32_t id;
       PR_RETURN_NOT_OK(page_font(writer, item, &id, error));
       PR_RETURN_NOT_OK(PrAfpText_writeRun(writer, &text, list, item, id, error));
@@ -515,6 +497,13 @@ PrStatus PrAfpPage_writeContent(PrAfpWriter *writer, PrBuffer *out, const PrDisp
   if (page >= list->page_count) {
     return PrError_set(error, PR_EINVAL, "afp: page %u of a list of %zu", (unsigned)page,
                        list->page_count);
+  }
+  const PrDlPage *dl_page = &list->pages[page];
+  int32_t width = PrAfp_units(dl_page->width_pt), height = PrAfp_units(dl_page->height_pt);
+  if (width <= 0 || height <= 0 || width > 32767 || height > 32767) {
+    return PrError_set(error, PR_ELIMIT, "afp: a page of %g x %g pt: MO:DCA pages are at most "
+                       "32,767 L-units (22.75 in) a side", (double)dl_page->width_pt,
+                       (double)dl_page->height_pt);
   }
   uint32_t count = PrDisplayList_pageItemCount(list, page);
   PageUses uses;

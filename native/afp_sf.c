@@ -27,19 +27,26 @@ uint8_t PrAfp_ebcdic(uint8_t latin1) {
   return kCp500[latin1];
 }
 
-bool PrAfp_putLatin1Utf8(PrBuffer *out, const uint8_t *utf8, size_t bytes) {
-  for (size_t i = 0; i < bytes; i++) {
-    if (utf8[i] < 0x80) {
-      PrBuffer_appendByte(out, kCp500[utf8[i]]);
-    } else if ((utf8[i] == 0xC2 || utf8[i] == 0xC3) && i + 1 < bytes &&
-               (utf8[i + 1] & 0xC0) == 0x80) {
-      PrBuffer_appendByte(out, kCp500[((utf8[i] & 0x03u) << 6) | (utf8[i + 1] & 0x3Fu)]);
-      i++;
-    } else {
-      return false;
+size_t PrAfp_utf8Decode(const uint8_t *text, size_t bytes, uint32_t *out, size_t capacity) {
+  size_t count = 0, i = 0;
+  while (i < bytes && count < capacity) {
+    uint32_t cp = text[i++];
+    int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+    if (cp >= 0x80 && cp < 0xC0) {
+      out[count++] = 0xFFFD;    /* a continuation byte without a lead */
+      continue;
     }
+    cp &= extra == 3 ? 0x07u : extra == 2 ? 0x0Fu : extra == 1 ? 0x1Fu : 0x7Fu;
+    for (int k = 0; k < extra; k++) {
+      if (i >= bytes || (text[i] & 0xC0) != 0x80) {
+        cp = 0xFFFD;
+        break;
+      }
+      cp = (cp << 6) | (text[i++] & 0x3Fu);
+    }
+    out[count++] = cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0xFFFD : cp;
   }
-  return true;
+  return count;
 }
 
 static void put_introducer(uint8_t *p, size_t length, uint32_t id, uint8_t flags) {

@@ -120,9 +120,9 @@ void PrAfp_putName8(PrBuffer *out, const char *ascii_name);
 void PrAfp_putEbcdic(PrBuffer *out, const char *ascii, size_t bytes);
 /* A Latin-1 character in code page 500 (which holds all of Latin-1). */
 uint8_t PrAfp_ebcdic(uint8_t latin1);
-/* UTF-8 text in code page 500; false (and a partial append) when it holds a
- * character beyond Latin-1 or is not UTF-8: the caller writes it another way. */
-bool PrAfp_putLatin1Utf8(PrBuffer *out, const uint8_t *utf8, size_t bytes);
+/* The code points of UTF-8 text, at most `capacity` (malformed bytes and
+ * surrogates as U+FFFD); returns how many. */
+size_t PrAfp_utf8Decode(const uint8_t *text, size_t bytes, uint32_t *out, size_t capacity);
 /* Whether an 8-character name is valid (1-8 of A-Z 0-9 @ # $). */
 bool PrAfp_checkName(const char *name);
 

@@ -21,7 +21,7 @@
  *     BRS overlay  BMO .. EMO  ERS     (a page master's static content)
  *   ERG
  *   BDT
- *     [IMM]  BNG  TLE..  BPG .. EPG  [IMM]  BPG .. EPG  ENG     a mail piece
+ *     BNG  TLE..  [IMM]  BPG .. EPG  [IMM]  BPG .. EPG  ENG     a mail piece
  *     ...
  *   EDT
  *
@@ -103,8 +103,8 @@ struct PrAfpWriter {
   const PrItem **vector_items;  /* consecutive vector items drawn as one graphics object */
   size_t vector_capacity;
 
-  /* The page group being written: begun at its first page, so that an IMM
-   * can precede it. */
+  /* The page group being written: begun at its first page (a piece's
+   * pages may all fail). */
   bool in_document;
   bool group_open;
   PrBuffer tags;                /* its TLE values, back to back */
