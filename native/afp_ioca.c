@@ -425,15 +425,12 @@ PrStatus PrAfpIoca_writeImage(PrBuffer *out, const PrImageSpec *spec, const char
   return PrBuffer_check(out, error);
 }
 
-void PrAfpIoca_writeMap(PrBuffer *out, const char *name) {
-  PrAfpSf sf;
-  PrAfpSf_begin(out, PR_SF_MDR, &sf);
+void PrAfpIoca_putMapGroup(PrBuffer *out, const char *name) {
   /* RGLength 14 is the least MO:DCA allows: the FQN carries all 8 blank-
    * padded name bytes, the same as the BIM and IOB names. */
   static const uint8_t kGroup[6] = {0x00, 0x0E, 0x0C, 0x02, 0x84, 0x00};
   PrBuffer_append(out, kGroup, sizeof kGroup);
   PrAfp_putName8(out, name);
-  PrAfpSf_end(out, &sf);
 }
 
 /* A 3-byte offset of an IOB: X'FFFFFF' (-1) means "the object's own", so a

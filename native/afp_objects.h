@@ -36,9 +36,9 @@ PrStatus PrAfpGoca_write(PrBuffer *out, const PrDisplayList *list, const PrItem 
  * content of a resource of the print file's resource group. */
 PrStatus PrAfpIoca_writeImage(PrBuffer *out, const PrImageSpec *spec, const char *name,
                               PrError *error);
-/* Appends what a page's active environment group needs to map image
- * resource `name`. */
-void PrAfpIoca_writeMap(PrBuffer *out, const char *name);
+/* Appends the MDR repeating group a page's active environment group maps
+ * image resource `name` with (FQN X'84'), inside an MDR the caller writes. */
+void PrAfpIoca_putMapGroup(PrBuffer *out, const char *name);
 /* Appends the include of image resource `name`, scaled into the box. */
 void PrAfpIoca_writeInclude(PrBuffer *out, const char *name, float x_pt, float y_pt,
                             float width_pt, float height_pt);

@@ -2,12 +2,12 @@
  *
  *   BAG                           active environment group
  *     MCF   (resident fonts)      code page + character set, local id, size
- *     MDR   (TrueType fonts)      per (font, size): CCSID 1200, the font's
- *                                 full name (X'DE'), the local id (X'BE'),
- *                                 object class (data-object font, TrueType
- *                                 OID), the size (X'8B' data-object font
- *                                 descriptor)
- *     MDR   (images)              per image included
+ *     MDR                         per TrueType (font, size): CCSID 1200, the
+ *                                 font's full name (X'DE'), the local id
+ *                                 (X'BE'), object class (data-object font,
+ *                                 TrueType OID), the size (X'8B' data-object
+ *                                 font descriptor); then per image included,
+ *                                 its name (X'84')
  *     MPO                         per overlay included: name, local id
  *     PGD                         units (1,440 per inch) and page size
  *     PTD                         the text presentation space = the page
@@ -184,8 +184,16 @@ static void write_coded_fonts(PrAfpWriter *writer, PrBuffer *out) {
   }
 }
 
-/* MDR: per TrueType (font, size) a repeating group. */
-static void write_font_maps(PrAfpWriter *writer, PrBuffer *out) {
+/* Overlays and images the page uses, in order of first use. */
+typedef struct PageUses {
+  uint32_t *forms;
+  uint32_t form_count;
+  uint32_t *images;
+  uint32_t image_count;
+} PageUses;
+
+/* One MDR: per TrueType (font, size) a repeating group, then per image one. */
+static void write_data_maps(PrAfpWriter *writer, PrBuffer *out, const PageUses *uses) {
   PrAfpSf sf;
   bool open = false;
   for (uint32_t i = 0; i < writer->page_font_count; i++) {
@@ -217,18 +225,19 @@ static void write_font_maps(PrAfpWriter *writer, PrBuffer *out) {
     PrAfp_put16(out, 1);              /* encoding: Unicode BMP */
     PrAfp_put16(out, 0);
   }
+  for (uint32_t i = 0; i < uses->image_count; i++) {
+    if (!open) {
+      PrAfpSf_begin(out, PR_SF_MDR, &sf);
+      open = true;
+    }
+    char name[9];
+    PrAfpPage_imageName(uses->images[i], name);
+    PrAfpIoca_putMapGroup(out, name);
+  }
   if (open) {
     PrAfpSf_end(out, &sf);
   }
 }
-
-/* Overlays and images the page uses, in order of first use. */
-typedef struct PageUses {
-  uint32_t *forms;
-  uint32_t form_count;
-  uint32_t *images;
-  uint32_t image_count;
-} PageUses;
 
 static bool has(const uint32_t *values, uint32_t count, uint32_t value) {
   for (uint32_t i = 0; i < count; i++) {
@@ -278,12 +287,7 @@ static void write_environment(PrAfpWriter *writer, PrBuffer *out, const PrDlPage
                               const PageUses *uses) {
   PrAfpSf_write(out, PR_SF_BAG, NULL, 0);
   write_coded_fonts(writer, out);
-  write_font_maps(writer, out);
-  for (uint32_t i = 0; i < uses->image_count; i++) {
-    char name[9];
-    PrAfpPage_imageName(uses->images[i], name);
-    PrAfpIoca_writeMap(out, name);
-  }
+  write_data_maps(writer, out, uses);
   if (uses->form_count > 0) {
     PrAfpSf sf;
     PrAfpSf_begin(out, PR_SF_MPO, &sf);

@@ -775,9 +775,8 @@ static void test_ioca_errors(void) {
 static void test_ioca_map_include(void) {
   PrBuffer out;
   PrBuffer_init(&out);
-  PrAfpIoca_writeMap(&out, "LOGO1");
-  static const uint8_t kMdr[23] = {0x5A, 0x00, 0x16, 0xD3, 0xAB, 0xC3, 0x00, 0x00, 0x00,
-                                   0x00, 0x0E, 0x0C, 0x02, 0x84, 0x00,
+  PrAfpIoca_putMapGroup(&out, "LOGO1");
+  static const uint8_t kMdr[14] = {0x00, 0x0E, 0x0C, 0x02, 0x84, 0x00,
                                    0xD3, 0xD6, 0xC7, 0xD6, 0xF1, 0x40, 0x40, 0x40};
   CHECK(out.size_bytes == sizeof kMdr && bytes_are(out.data, kMdr, sizeof kMdr));
 
