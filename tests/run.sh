@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs them: the test command of README.md,
 # and what CI runs (.ci/run). Works on a fresh Debian machine.
-#   1. system packages: fonts, libdeflate, qpdf and poppler (reference tools)
+#   1. system packages: fonts, libdeflate, qpdf, poppler, zint and Apache FOP
+#      (reference tools)
 #   2. pressrun from its sdist, with its test extras (compiles the extension)
 #   3. the whole suite, then the native-boundary and bad-input tests again
 #      against an AddressSanitizer + UBSan build of the extension
