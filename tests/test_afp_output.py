@@ -210,20 +210,39 @@ def test_cli_compose_format_afp(assets, statements, tmp_path):
 
 # --------------------------------------------------------------------------- produce
 
-@pytest.fixture(scope="module")
-def afp_job(assets, tmp_path_factory):
+def _produce(assets, out: Path, print_format: str):
     table = with_mail_columns(make_statements(40, seed=5), 5)
     profile = yaml.safe_load((DEMO / "statement_production.yaml").read_text())
-    profile["output"]["format"] = "afp"
-    profile["output"]["afp"] = {"index": {"Account": "account_number", "Postcode": "postcode"},
-                                "bins": {"tray1": 1, "tray2": 2, "tray3": 5}}
-    out = tmp_path_factory.mktemp("afp_job")
+    profile["output"]["format"] = print_format
+    if print_format == "afp":
+        profile["output"]["afp"] = {"index": {"Account": "account_number", "Postcode": "postcode"},
+                                    "bins": {"tray1": 1, "tray2": 2, "tray3": 5}}
     path = out / "profile.yaml"
     path.write_text(yaml.safe_dump(profile, sort_keys=False))
     result = produce(table, assets / "statement.yaml", path, out / "job", rules=RULES,
                      key_fields=("customer_id",))
     manifest = pq.read_table(out / "job" / "manifest.parquet").to_pylist()
     return result, out / "job", manifest
+
+
+@pytest.fixture(scope="module")
+def afp_job(assets, tmp_path_factory):
+    return _produce(assets, tmp_path_factory.mktemp("afp_job"), "afp")
+
+
+def test_production_afp_parses_and_its_text_is_the_pdf_jobs(afp_job, assets, tmp_path):
+    """The same job as PDF: the same pieces, and page by page the same text."""
+    _, job_dir, manifest = afp_job
+    _, pdf_dir, pdf_manifest = _produce(assets, tmp_path, "pdf")
+    assert [p["piece_id"] for p in pdf_manifest] == [p["piece_id"] for p in manifest]
+    for name in sorted({p["file"] for p in manifest}):
+        fields = load_fields(job_dir / name)
+        assert [sf for sf in fields if sf.get("_exceptions")] == []
+        afp_pages = page_texts(fields)
+        pdf_pages = pdf_texts(pdf_dir / name.replace(".afp", ".pdf"))
+        assert len(afp_pages) == len(pdf_pages)
+        for index in range(0, len(pdf_pages), 5):
+            assert afp_pages[index] == pdf_pages[index], f"{name} page {index + 1}"
 
 
 def _by_file(manifest):
@@ -277,3 +296,16 @@ def test_production_barcodes_are_bcoca_with_the_manifest_payloads(afp_job):
         assert len(datamatrix) == len(expected)
         postal = [piece["postal_payload"] for piece in pieces if piece["postal_payload"]]
         assert len(payloads) == len(expected) + len(postal)
+
+
+def test_afp_dump_names_and_decodes_the_barcodes(afp_job):
+    from click.testing import CliRunner
+    from pressrun.cli import main
+
+    _, job_dir, manifest = afp_job
+    name = manifest[0]["file"]
+    result = CliRunner().invoke(main, ["afp", "dump", str(job_dir / name)])
+    assert result.exit_code == 0
+    assert "Unknown structured field" not in result.output
+    assert result.output.count("BDA Bar Code Data") == sum(
+        len(p["mark_payloads"]) + bool(p["postal_payload"]) for p in manifest if p["file"] == name)

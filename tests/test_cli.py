@@ -36,6 +36,12 @@ def test_demo_writes_template_data_and_a_valid_pdf(runner, tmp_path):
         assert (tmp_path / name).is_file(), name
     assert_valid_pdf(tmp_path / "letters.pdf")
     assert_valid_pdf(tmp_path / "statements.pdf")
+    # The statements as AFP too, from the same layout: a page group per statement.
+    import afpcheck
+    afp = afpcheck.assert_valid((tmp_path / "statements.afp").read_bytes())
+    assert afp.group_count == 6 and all("Account" in group.tags for group in afp.groups)
+    dumped = runner.invoke(main, ["afp", "dump", "--summary", str(tmp_path / "statements.afp")])
+    assert dumped.exit_code == 0 and "Account=" in dumped.output
 
 
 def test_compose_writes_the_pdf_and_reports(runner, tmp_path):

@@ -244,7 +244,9 @@ def reconcile(job_dir):
 @click.option("--seed", default=1, show_default=True, help="Seed of the example data.")
 def demo(out, records, seed):
     """Write the bundled examples (templates, rules, images, data) to OUT and
-    compose them: a one-page letter and a bank statement of 1 to 4 pages."""
+    compose them: a one-page letter and a bank statement of 1 to 4 pages (as
+    PDF and, from the same layout, AFP)."""
+    from .afp.options import AfpOptions
     from .demo import write_demo_assets, write_demo_data, write_statement_data
     from .job import compose as compose_job
 
@@ -261,14 +263,15 @@ def demo(out, records, seed):
         statements = compose_job(accounts, directory / "statement.yaml",
                                  directory / "statements.pdf",
                                  rules=directory / "statement_rules.yaml",
-                                 key_fields=("customer_id",))
+                                 key_fields=("customer_id",), format="both",
+                                 afp=AfpOptions(index={"Account": "account_number"}))
     except PressrunError as exc:
         _fail(exc)
     click.echo(letters.summary())
     click.echo(f"wrote {directory / 'letters.pdf'} (template: {directory / 'letter.yaml'})")
     click.echo(statements.summary())
-    click.echo(f"wrote {directory / 'statements.pdf'} (template: {directory / 'statement.yaml'}, "
-               f"rules: {directory / 'statement_rules.yaml'})")
+    click.echo(f"wrote {directory / 'statements.pdf'} and {directory / 'statements.afp'} (template: "
+               f"{directory / 'statement.yaml'}, rules: {directory / 'statement_rules.yaml'})")
     try:
         production = _demo_production(directory, max(1, records // 2), seed)
     except PressrunError as exc:

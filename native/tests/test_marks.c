@@ -192,7 +192,7 @@ static void test_pieces(void) {
   uint64_t mark_pages[3] = {0, 2, 3};
   const char *texts = "11000000000002010200000011";
   uint64_t offsets[4] = {0, 2, 24, 26};
-  PrPieceSet set = {pages, 4, starts, 2, marks, mark_pages, (const uint8_t *)texts, 26, offsets, 3};
+  PrPieceSet set = {pages, 4, starts, 2, marks, mark_pages, (const uint8_t *)texts, 26, offsets, 3, NULL, 0, NULL, 0, NULL};
   CHECK_OK(PrComposer_writePiecesPdf(composer, writer, &set, &error), &error);
   CHECK(PrPdfWriter_pageCount(writer) == 4);
 
@@ -200,19 +200,19 @@ static void test_pieces(void) {
    * of page order, a mark text the symbology cannot take. */
   int64_t missing[1] = {7};
   uint64_t one[2] = {0, 1};
-  PrPieceSet bad = {missing, 1, one, 1, NULL, NULL, NULL, 0, offsets, 0};
+  PrPieceSet bad = {missing, 1, one, 1, NULL, NULL, NULL, 0, offsets, 0, NULL, 0, NULL, 0, NULL};
   CHECK(PrComposer_writePiecesPdf(composer, writer, &bad, &error) == PR_EINVAL);
   uint64_t empty_piece[3] = {0, 0, 1};
   int64_t held[1] = {0};
-  PrPieceSet no_pages = {held, 1, empty_piece, 2, NULL, NULL, NULL, 0, offsets, 0};
+  PrPieceSet no_pages = {held, 1, empty_piece, 2, NULL, NULL, NULL, 0, offsets, 0, NULL, 0, NULL, 0, NULL};
   CHECK(PrComposer_writePiecesPdf(composer, writer, &no_pages, &error) == PR_EINVAL);
   uint64_t backwards[2] = {1, 0};
   int64_t two[2] = {0, 1};
   uint64_t two_pages[2] = {0, 2};
-  PrPieceSet order = {two, 2, two_pages, 1, marks, backwards, (const uint8_t *)texts, 26, offsets, 2};
+  PrPieceSet order = {two, 2, two_pages, 1, marks, backwards, (const uint8_t *)texts, 26, offsets, 2, NULL, 0, NULL, 0, NULL};
   CHECK(PrComposer_writePiecesPdf(composer, writer, &order, &error) == PR_EINVAL);
   uint64_t bad_offsets[2] = {0, 2};
-  PrPieceSet bad_text = {held, 1, one, 1, marks, mark_pages, (const uint8_t *)"12", 2, bad_offsets, 1};
+  PrPieceSet bad_text = {held, 1, one, 1, marks, mark_pages, (const uint8_t *)"12", 2, bad_offsets, 1, NULL, 0, NULL, 0, NULL};
   CHECK(PrComposer_writePiecesPdf(composer, writer, &bad_text, &error) == PR_EINVAL);
   CHECK(strstr(error.message, "piece 0, page 0, mark 0") != NULL);
 

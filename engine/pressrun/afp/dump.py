@@ -109,6 +109,7 @@ SF_NAMES: dict[int, tuple[str, str]] = {
     0xD3AAEC: ("FDS", "Fixed Data Size"), 0xD3EEEC: ("FDX", "Fixed Data Text"),
     0xD3A6C5: ("FGD", "Form Environment Group Descriptor"),
     0xD3EEBB: ("GAD", "Graphics Data"), 0xD3A6BB: ("GDD", "Graphics Data Descriptor"),
+    0xD3EEEB: ("BDA", "Bar Code Data"), 0xD3A6EB: ("BDD", "Bar Code Data Descriptor"),
     0xD3AC7B: ("ICP", "Image Cell Position"), 0xD3A6FB: ("IDD", "Image Data Descriptor"),
     0xD3ABCA: ("IDM", "Invoke Data Map"), 0xD3B2A7: ("IEL", "Index Element"),
     0xD3A67B: ("IID", "Image Input Descriptor"), 0xD3ABCC: ("IMM", "Invoke Medium Map"),
