@@ -169,8 +169,9 @@ def test_a_corrupted_length_or_a_missing_epg_fails_the_check(both):
 def test_output_is_byte_identical_run_to_run(assets, statements, tmp_path):
     outputs = []
     for run in range(2):
+        # One thread and one batch, then pipelined over batches of 5 on two threads.
         compose(statements.slice(0, 12), assets / "statement.yaml", tmp_path / f"r{run}.afp", format="afp",
-                batch_size=5 if run else 2048, rules=RULES)
+                batch_size=5 if run else 2048, rules=RULES, threads=2 if run else 1)
         outputs.append((tmp_path / f"r{run}.afp").read_bytes())
     assert outputs[0] == outputs[1]
 

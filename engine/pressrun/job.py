@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -149,8 +150,9 @@ def compose(
     rule fails goes to the exception report with the rule's name.
 
     threads: how many threads deflate the page streams (default: the cores
-    this process may use, at most 4). The output is the same bytes whatever
-    the number.
+    this process may use, at most 4); with AFP output and two or more, one
+    writes the pieces of a batch while the next is laid out. The output is
+    the same bytes whatever the number.
     """
     started = time.perf_counter()
     if compression not in _COMPRESSION:
@@ -181,10 +183,13 @@ def compose(
     out_path, sink, temporary = _open_sink(out)
     report_base = _report_base(out_path, reports_dir)
     writer = None
+    thread_count = _deflate_threads(threads)
+    # AFP is written from held pages, on a thread of its own when there are two.
+    pipelined = format != "pdf" and thread_count >= 2
     if format != "afp":
         writer = _native.PdfWriter(compiled.plan, _COMPRESSION[compression],
                                    title=title or template.name, producer="pressrun",
-                                   deflate_threads=_deflate_threads(threads))
+                                   deflate_threads=thread_count - 1 if pipelined else thread_count)
     afp_writer = afp_path = afp_sink = afp_temporary = None
     tag_names = list(afp.index) + ["Record"]
     if format == "afp":
@@ -199,7 +204,11 @@ def compose(
             raise ValueError(f"format='both': the AFP and the PDF would both be {out_path}")
         afp_path, afp_sink, afp_temporary = _open_sink(afp_target)
         afp_writer = open_writer(compiled, afp, tag_names=tag_names)
-    composer = _native.Composer(compiled.plan)
+    composer = pieces = None
+    if afp_writer is None:
+        composer = _native.Composer(compiled.plan)
+    else:
+        pieces = _PieceOutput(compiled.plan, writer, sink, afp_writer, afp_sink, afp, pipelined)
     exceptions_parquet = report_base.with_name(report_base.name + ".exceptions.parquet")
     exceptions_csv = report_base.with_name(report_base.name + ".exceptions.csv")
     exceptions = ExceptionReport(exceptions_parquet, exceptions_csv)
@@ -213,17 +222,13 @@ def compose(
             if rule_set is not None:
                 batch, keys, records = _apply_rules(rule_set, batch, keys, records, exceptions)
             schema_capsule, array_capsule = batch.__arrow_c_array__()
-            if afp_writer is None:
+            if pieces is None:
                 first_pages, page_counts, errors = composer.compose_pdf(
                     writer, schema_capsule, array_capsule, field_columns)
                 writer.write_output(sink)
             else:
-                first_pages, page_counts, errors = _compose_pieces(
-                    composer, writer, afp_writer, batch, records, afp, schema_capsule,
-                    array_capsule, field_columns)
-                if writer is not None:
-                    writer.write_output(sink)
-                afp_writer.write_output(afp_sink)
+                first_pages, page_counts, errors = pieces.compose(
+                    batch, records, schema_capsule, array_capsule, field_columns)
             for row, field_index, message in errors:
                 field_name = compiled.field_names[field_index] if field_index >= 0 else ""
                 exceptions.add(RecordException(int(records[row]), keys[row].as_py(), field_name, message))
@@ -233,9 +238,11 @@ def compose(
                             first_pages[composed], page_counts[composed])
             report.records_in = int(records_end)
             report.documents += int(composed.sum())
-            report.pages = (writer or afp_writer).page_count
+            report.pages = pieces.pages if pieces is not None else writer.page_count
             if progress is not None:
                 progress(Progress(report.records_in, report.pages, time.perf_counter() - started))
+        if pieces is not None:
+            pieces.close()
         if writer is not None:
             embed_cff_subsets(writer, compiled.fonts)
             writer.finish()
@@ -244,6 +251,8 @@ def compose(
             afp_writer.finish()
             afp_writer.write_output(afp_sink)
     except BaseException:
+        if pieces is not None:
+            pieces.close(failed=True)
         index.close()
         exceptions.close()
         _abandon(sink, temporary)
@@ -276,31 +285,73 @@ _NO_MARKS = (np.zeros(0, np.uint8), np.zeros(0, np.uint8), np.zeros((0, 5), np.f
              np.zeros(0, np.uint64), b"", np.zeros(1, np.uint64))
 
 
-def _compose_pieces(composer, writer, afp_writer, batch: pa.RecordBatch, records: np.ndarray,
-                    afp: AfpOptions, schema_capsule, array_capsule, field_columns):
-    """Lays a batch out once and writes each record as a document of the PDF
-    (when there is one) and a page group of the AFP: (first page in the
-    output, page count, record errors), as compose_pdf gives."""
-    first_pages, page_counts, errors = composer.layout_batch(schema_capsule, array_capsule,
-                                                             field_columns)
-    composed = page_counts > 0
-    counts = page_counts[composed].astype(np.uint64)
-    starts = np.zeros(len(counts) + 1, dtype=np.uint64)
-    np.cumsum(counts, out=starts[1:])
-    # Failed records leave no held pages: the held pages are the documents in order.
-    pages = np.arange(composer.held_pages, dtype=np.int64)
-    base = (writer or afp_writer).page_count
-    if writer is not None:
-        composer.write_pieces(writer, pages, starts, *_NO_MARKS)
-    keep = pa.array(composed)
-    values = [batch.column(column).filter(keep) for column in afp.index.values()]
-    values.append(pa.array(records[composed]))
-    tag_texts, tag_offsets = tag_buffers(values)
-    composer.write_pieces(afp_writer, pages, starts, *_NO_MARKS, tag_texts=tag_texts,
-                          tag_offsets=tag_offsets, tag_count=len(values))
-    out_first = np.full(len(page_counts), -1, dtype=np.int64)
-    out_first[composed] = base + starts[:-1].astype(np.int64)
-    return out_first, page_counts, errors
+class _PieceOutput:
+    """Lays batches out and writes each record as a document of the PDF
+    (when there is one) and a page group of the AFP, from the one layout.
+
+    Pipelined (two threads or more): batch k is written on a thread while
+    batch k+1 is laid out by a second composer; the writers and their sinks
+    are used by that thread alone, and the bytes are the same either way."""
+
+    def __init__(self, plan, writer, sink, afp_writer, afp_sink, afp: AfpOptions, pipelined: bool):
+        self.writer, self.sink, self.afp_writer, self.afp_sink, self.afp = writer, sink, afp_writer, afp_sink, afp
+        self.composers = [_native.Composer(plan) for _ in range(2 if pipelined else 1)]
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="pressrun-writer") if pipelined else None
+        self.writing: dict[int, object] = {}   # composer slot -> the future writing its pages
+        self.slot = 0
+        self.pages = 0                         # pages handed to the writers so far
+
+    def compose(self, batch: pa.RecordBatch, records: np.ndarray, schema_capsule, array_capsule,
+                field_columns):
+        """(first page in the output, page count, record errors), as compose_pdf gives."""
+        self.slot = (self.slot + 1) % len(self.composers)
+        self.wait(self.slot)   # its pages of two batches ago are written
+        composer = self.composers[self.slot]
+        first_pages, page_counts, errors = composer.layout_batch(schema_capsule, array_capsule,
+                                                                 field_columns)
+        composed = page_counts > 0
+        starts = np.zeros(int(composed.sum()) + 1, dtype=np.uint64)
+        np.cumsum(page_counts[composed], out=starts[1:])
+        # Failed records leave no held pages: the held pages are the documents in order.
+        pages = np.arange(composer.held_pages, dtype=np.int64)
+        keep = pa.array(composed)
+        values = [batch.column(column).filter(keep) for column in self.afp.index.values()]
+        values.append(pa.array(records[composed]))
+        tags = tag_buffers(values)
+        out_first = np.full(len(page_counts), -1, dtype=np.int64)
+        out_first[composed] = self.pages + starts[:-1].astype(np.int64)
+        self.pages += int(starts[-1])
+        task = (composer, pages, starts, tags, len(values))
+        if self.thread is not None:
+            self.writing[self.slot] = self.thread.submit(self._write, *task)
+        else:
+            self._write(*task)
+        return out_first, page_counts, errors
+
+    def _write(self, composer, pages, starts, tags, tag_count) -> None:
+        if self.writer is not None:
+            composer.write_pieces(self.writer, pages, starts, *_NO_MARKS)
+            self.writer.write_output(self.sink)
+        composer.write_pieces(self.afp_writer, pages, starts, *_NO_MARKS, tag_texts=tags[0],
+                              tag_offsets=tags[1], tag_count=tag_count)
+        self.afp_writer.write_output(self.afp_sink)
+
+    def wait(self, slot: Optional[int] = None, failed: bool = False) -> None:
+        """Until the writing of `slot` (every slot: None) is done; its error is
+        raised unless the job failed already."""
+        for key in ([slot] if slot is not None else list(self.writing)):
+            future = self.writing.pop(key, None)
+            try:
+                if future is not None:
+                    future.result()
+            except BaseException:
+                if not failed:
+                    raise
+
+    def close(self, failed: bool = False) -> None:
+        self.wait(failed=failed)
+        if self.thread is not None:
+            self.thread.shutdown(wait=True)
 
 
 def _apply_rules(rule_set: RuleSet, batch: pa.RecordBatch, keys: pa.Array, records: np.ndarray,
