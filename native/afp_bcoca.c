@@ -50,6 +50,7 @@
  * optimal one, any other value the small one (used when the drawn width is
  * nearer the small size). */
 #include "afp_objects.h"
+#include "marks.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -248,32 +249,6 @@ static PrStatus plan_matrix(const PrSymbol *symbol, const uint8_t *text, size_t 
   return PR_OK;
 }
 
-/* Splits "a|b|c" into up to `count` NUL-terminated parts (marks.c's form). */
-static PrStatus split_parts(const uint8_t *text, size_t text_bytes, char parts[][64], size_t count,
-                            const char *what, PrError *error) {
-  for (size_t p = 0; p < count; p++) {
-    parts[p][0] = '\0';
-  }
-  size_t part = 0, length = 0;
-  for (size_t i = 0; i < text_bytes; i++) {
-    if (text[i] == '|') {
-      if (++part == count) {
-        return PrError_set(error, PR_EINVAL, "BCOCA %s: more than %zu '|'-separated parts", what,
-                           count);
-      }
-      length = 0;
-      continue;
-    }
-    if (text[i] == '\0' || length + 1 >= 64) {
-      return PrError_set(error, PR_EINVAL, "BCOCA %s: part %zu is too long or holds a NUL", what,
-                         part + 1);
-    }
-    parts[part][length++] = (char)text[i];
-    parts[part][length] = '\0';
-  }
-  return PR_OK;
-}
-
 /* Code page 500 bytes of the parts, one after the other. */
 static void put_cp500(BcocaPlan *plan, const char *const *parts, size_t count) {
   size_t n = 0;
@@ -305,10 +280,10 @@ static void plan_fixed_size(const PrMarkSpec *spec, uint32_t bars, int32_t optim
 
 static PrStatus plan_auspost(const PrSymbol *symbol, const uint8_t *text, size_t text_bytes,
                              BcocaPlan *plan, PrError *error) {
-  char parts[3][64];
+  char parts[3][PR_MARK_PART_BYTES];
   char bars[PR_AUSPOST_MAX_BARS + 1];
   size_t bar_count = 0;
-  PR_RETURN_NOT_OK(split_parts(text, text_bytes, parts, 3, "Australia Post barcode", error));
+  PR_RETURN_NOT_OK(PrMark_splitParts(text, text_bytes, parts, 3, "Australia Post barcode", error));
   PR_RETURN_NOT_OK(PrAusPost_encode(parts[0], parts[1], parts[2], 0, bars, sizeof bars,
                                     &bar_count, error));
   /* The encoder's choice for customer information: N if all digits, else C. */
@@ -344,9 +319,9 @@ static PrStatus plan_auspost(const PrSymbol *symbol, const uint8_t *text, size_t
 
 static PrStatus plan_imb(const PrSymbol *symbol, const uint8_t *text, size_t text_bytes,
                          BcocaPlan *plan, PrError *error) {
-  char parts[2][64];
+  char parts[2][PR_MARK_PART_BYTES];
   char bars[PR_IMB_BARS + 1];
-  PR_RETURN_NOT_OK(split_parts(text, text_bytes, parts, 2, "Intelligent Mail barcode", error));
+  PR_RETURN_NOT_OK(PrMark_splitParts(text, text_bytes, parts, 2, "Intelligent Mail barcode", error));
   PR_RETURN_NOT_OK(PrImb_encode(parts[0], parts[1], bars, sizeof bars, error));
   size_t routing = strlen(parts[1]);
   plan->type = BCOCA_IMB;
@@ -476,32 +451,7 @@ PrStatus PrAfpBcoca_write(PrBuffer *out, const PrSymbol *symbol, const uint8_t *
   PrAfpSf_write(out, PR_SF_BOG, NULL, 0);
 
   PrAfpSf sf;
-  PrAfpSf_begin(out, PR_SF_OBD, &sf);
-  const uint8_t position[3] = {0x03, 0x43, 0x01};
-  PrBuffer_append(out, position, sizeof position);
-  const uint8_t units[8] = {0x08, 0x4B, 0x00, 0x00, 0x38, 0x40, 0x38, 0x40};
-  PrBuffer_append(out, units, sizeof units);
-  PrBuffer_appendByte(out, 0x09);
-  PrBuffer_appendByte(out, 0x4C);
-  PrBuffer_appendByte(out, 0x02);
-  PrAfp_put24(out, (uint32_t)width);
-  PrAfp_put24(out, (uint32_t)height);
-  PrAfpSf_end(out, &sf);
-
-  PrAfpSf_begin(out, PR_SF_OBP, &sf);
-  PrBuffer_appendByte(out, 0x01);             /* position id, as the OBD's */
-  PrBuffer_appendByte(out, 23);               /* repeating group length */
-  PrAfp_put24(out, (uint32_t)area_x & 0xFFFFFFu);
-  PrAfp_put24(out, (uint32_t)area_y & 0xFFFFFFu);
-  PrAfp_put16(out, 0x0000);                   /* X axis 0 degrees */
-  PrAfp_put16(out, 0x2D00);                   /* Y axis 90 degrees */
-  PrBuffer_appendByte(out, 0x00);
-  PrAfp_put24(out, 0);                        /* content at the area's origin */
-  PrAfp_put24(out, 0);
-  PrAfp_put16(out, 0x0000);
-  PrAfp_put16(out, 0x2D00);
-  PrBuffer_appendByte(out, 0x01);             /* page coordinate system */
-  PrAfpSf_end(out, &sf);
+  PrAfpSf_writeObjectArea(out, area_x, area_y, (uint32_t)width, (uint32_t)height);
 
   PrAfpSf_begin(out, PR_SF_BDD, &sf);
   PrBuffer_appendByte(out, 0x00);             /* unit base: ten inches */

@@ -270,36 +270,7 @@ static void write_environment(PrBuffer *out, int32_t width, int32_t height) {
   PrAfp_putName8(out, NULL);
   PrAfpSf_end(out, &sf);
 
-  PrAfpSf_begin(out, PR_SF_OBD, &sf);
-  static const uint8_t kPosition[3] = {0x03, 0x43, 0x01};
-  PrBuffer_append(out, kPosition, sizeof kPosition);
-  PrBuffer_appendByte(out, 0x08);
-  PrBuffer_appendByte(out, 0x4B);
-  PrBuffer_appendByte(out, 0x00);
-  PrBuffer_appendByte(out, 0x00);
-  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
-  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
-  PrBuffer_appendByte(out, 0x09);
-  PrBuffer_appendByte(out, 0x4C);
-  PrBuffer_appendByte(out, 0x02);
-  PrAfp_put24(out, (uint32_t)width);
-  PrAfp_put24(out, (uint32_t)height);
-  PrAfpSf_end(out, &sf);
-
-  PrAfpSf_begin(out, PR_SF_OBP, &sf);
-  PrBuffer_appendByte(out, 0x01);          /* OAPosID */
-  PrBuffer_appendByte(out, 0x17);          /* RGLength 23: one byte (as afplib, FOP) */
-  PrAfp_put24(out, 0);                     /* XoaOset, YoaOset */
-  PrAfp_put24(out, 0);
-  PrAfp_put16(out, 0x0000);                /* XoaOrent, YoaOrent */
-  PrAfp_put16(out, 0x2D00);
-  PrBuffer_appendByte(out, 0x00);
-  PrAfp_put24(out, 0);                     /* XocaOset, YocaOset */
-  PrAfp_put24(out, 0);
-  PrAfp_put16(out, 0x0000);                /* XocaOrent, YocaOrent */
-  PrAfp_put16(out, 0x2D00);
-  PrBuffer_appendByte(out, 0x01);          /* RefCSys: page, standard origin */
-  PrAfpSf_end(out, &sf);
+  PrAfpSf_writeObjectArea(out, 0, 0, (uint32_t)width, (uint32_t)height);
 
   static const uint8_t kMgo[5] = {0x00, 0x05, 0x03, 0x04, 0x10};
   PrAfpSf_write(out, PR_SF_MGO, kMgo, sizeof kMgo);

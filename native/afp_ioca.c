@@ -356,26 +356,7 @@ static void write_environment(PrBuffer *out, const PrImageSpec *spec, uint8_t fu
   PrAfp_putName8(out, NULL);
   PrAfpSf_end(out, &sf);
 
-  PrAfpSf_begin(out, PR_SF_OBD, &sf);
-  static const uint8_t kPosition[3] = {0x03, 0x43, 0x01};
-  PrBuffer_append(out, kPosition, sizeof kPosition);
-  static const uint8_t kUnits[4] = {0x08, 0x4B, 0x00, 0x00};
-  PrBuffer_append(out, kUnits, sizeof kUnits);
-  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
-  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
-  static const uint8_t kSize[3] = {0x09, 0x4C, 0x02};
-  PrBuffer_append(out, kSize, sizeof kSize);
-  PrAfp_put24(out, spec->width_px);
-  PrAfp_put24(out, spec->height_px);
-  PrAfpSf_end(out, &sf);
-
-  PrAfpSf_begin(out, PR_SF_OBP, &sf);
-  /* OAPosID 1, RGLength 23 (one byte), (0,0), 0 and 90 degrees, content at
-   * (0,0) unrotated, page coordinate system. */
-  static const uint8_t kObp[24] = {0x01, 0x17, 0, 0, 0, 0, 0, 0, 0x00, 0x00, 0x2D, 0x00,
-                                   0x00, 0, 0, 0, 0, 0, 0, 0x00, 0x00, 0x2D, 0x00, 0x01};
-  PrBuffer_append(out, kObp, sizeof kObp);
-  PrAfpSf_end(out, &sf);
+  PrAfpSf_writeObjectArea(out, 0, 0, spec->width_px, spec->height_px);
 
   static const uint8_t kMio[5] = {0x00, 0x05, 0x03, 0x04, 0x60};
   PrAfpSf_write(out, PR_SF_MIO, kMio, sizeof kMio);
@@ -465,13 +446,6 @@ void PrAfpIoca_writeInclude(PrBuffer *out, const char *name, float x_pt, float y
   PrBuffer_appendByte(out, 0x01);           /* page coordinate system */
   static const uint8_t kMapping[3] = {0x03, 0x04, 0x60};
   PrBuffer_append(out, kMapping, sizeof kMapping);
-  static const uint8_t kUnits[4] = {0x08, 0x4B, 0x00, 0x00};
-  PrBuffer_append(out, kUnits, sizeof kUnits);
-  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
-  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
-  static const uint8_t kSize[3] = {0x09, 0x4C, 0x02};
-  PrBuffer_append(out, kSize, sizeof kSize);
-  PrAfp_put24(out, size24(width_pt));
-  PrAfp_put24(out, size24(height_pt));
+  PrAfp_putAreaTriplets(out, size24(width_pt), size24(height_pt));
   PrAfpSf_end(out, &sf);
 }

@@ -175,3 +175,37 @@ void PrAfp_putFqnName(PrBuffer *out, uint8_t fqn_type, const char *ascii_name) {
   PrBuffer_appendByte(out, 0x00);
   PrAfp_putEbcdic(out, ascii_name, length);
 }
+
+void PrAfp_putAreaTriplets(PrBuffer *out, uint32_t width, uint32_t height) {
+  static const uint8_t kUnits[4] = {0x08, 0x4B, 0x00, 0x00};
+  PrBuffer_append(out, kUnits, sizeof kUnits);
+  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
+  PrAfp_put16(out, PR_AFP_UNITS_PER_BASE);
+  static const uint8_t kSize[3] = {0x09, 0x4C, 0x02};
+  PrBuffer_append(out, kSize, sizeof kSize);
+  PrAfp_put24(out, width);
+  PrAfp_put24(out, height);
+}
+
+void PrAfpSf_writeObjectArea(PrBuffer *out, int32_t x, int32_t y, uint32_t width, uint32_t height) {
+  PrAfpSf sf;
+  PrAfpSf_begin(out, PR_SF_OBD, &sf);
+  static const uint8_t kPosition[3] = {0x03, 0x43, 0x01};
+  PrBuffer_append(out, kPosition, sizeof kPosition);
+  PrAfp_putAreaTriplets(out, width, height);
+  PrAfpSf_end(out, &sf);
+  PrAfpSf_begin(out, PR_SF_OBP, &sf);
+  PrBuffer_appendByte(out, 0x01);           /* position id, as the OBD's */
+  PrBuffer_appendByte(out, 23);             /* repeating group length: one byte (afplib, FOP) */
+  PrAfp_put24(out, (uint32_t)x & 0xFFFFFFu);
+  PrAfp_put24(out, (uint32_t)y & 0xFFFFFFu);
+  PrAfp_put16(out, 0x0000);                 /* area axes: 0 and 90 degrees */
+  PrAfp_put16(out, 0x2D00);
+  PrBuffer_appendByte(out, 0x00);
+  PrAfp_put24(out, 0);                      /* content at the area's origin, unrotated */
+  PrAfp_put24(out, 0);
+  PrAfp_put16(out, 0x0000);
+  PrAfp_put16(out, 0x2D00);
+  PrBuffer_appendByte(out, 0x01);           /* page coordinate system */
+  PrAfpSf_end(out, &sf);
+}

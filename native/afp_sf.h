@@ -131,6 +131,14 @@ bool PrAfp_checkName(const char *name);
  * undefined behaviour. */
 int32_t PrAfp_units(float value_pt);
 
+/* X'4B' measurement units (ten-inch base, 14,400 units) and X'4C' object
+ * area size, in L-units: the triplets of an OBD and of an IOB. */
+void PrAfp_putAreaTriplets(PrBuffer *out, uint32_t width, uint32_t height);
+/* An object's area: OBD (descriptor position 1, the area triplets) and OBP
+ * (position 1 at x, y on the page, axes at 0 and 90 degrees, the content
+ * at the area's origin, page coordinates), in L-units. */
+void PrAfpSf_writeObjectArea(PrBuffer *out, int32_t x, int32_t y, uint32_t width, uint32_t height);
+
 /* A fully qualified name triplet (X'02'): type, format X'00' (character
  * name), the name in EBCDIC. */
 void PrAfp_putFqnName(PrBuffer *out, uint8_t fqn_type, const char *ascii_name);

@@ -6,7 +6,6 @@
 
 #include "error.h"
 
-#define PR_MARK_PART_BYTES 64   /* one '|'-separated part of a four-state text */
 
 static bool is_length(float value_pt, bool may_be_zero) {
   return isfinite(value_pt) && value_pt >= 0.0f && value_pt <= 14400.0f &&
@@ -136,8 +135,7 @@ static PrStatus draw_code128(PrDisplayList *list, const PrMarkSpec *spec, const 
   return PrDisplayList_check(list, error);
 }
 
-/* Splits "a|b|c" into up to `count` NUL-terminated parts; the rest empty. */
-static PrStatus split_parts(const uint8_t *text, size_t text_bytes, char parts[][PR_MARK_PART_BYTES],
+PrStatus PrMark_splitParts(const uint8_t *text, size_t text_bytes, char parts[][PR_MARK_PART_BYTES],
                             size_t count, const char *what, PrError *error) {
   for (size_t p = 0; p < count; p++) {
     parts[p][0] = '\0';
@@ -226,7 +224,7 @@ PrStatus PrMark_draw(PrDisplayList *list, const PrMarkSpec *spec, const uint8_t 
       char parts[3][PR_MARK_PART_BYTES];
       char bars[PR_AUSPOST_MAX_BARS + 1];
       size_t bar_count = 0;
-      status = split_parts(text, text_bytes, parts, 3, "Australia Post barcode", error);
+      status = PrMark_splitParts(text, text_bytes, parts, 3, "Australia Post barcode", error);
       if (status == PR_OK) {
         status = PrAusPost_encode(parts[0], parts[1], parts[2], 0, bars, sizeof bars, &bar_count,
                                   error);
@@ -239,7 +237,7 @@ PrStatus PrMark_draw(PrDisplayList *list, const PrMarkSpec *spec, const uint8_t 
     case PR_MARK_IMB: {
       char parts[2][PR_MARK_PART_BYTES];
       char bars[PR_IMB_BARS + 1];
-      status = split_parts(text, text_bytes, parts, 2, "Intelligent Mail barcode", error);
+      status = PrMark_splitParts(text, text_bytes, parts, 2, "Intelligent Mail barcode", error);
       if (status == PR_OK) {
         status = PrImb_encode(parts[0], parts[1], bars, sizeof bars, error);
       }

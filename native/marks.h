@@ -12,6 +12,13 @@
 #include "pressrun.h"
 
 /* Checks a spec's kind, option and sizes (not its text). */
+/* One '|'-separated part of a four-state text ("fcc|dpid|customer"). */
+#define PR_MARK_PART_BYTES 64
+
+/* Splits "a|b|c" into up to `count` NUL-terminated parts, the rest empty;
+ * PR_EINVAL (naming `what`) for more parts, a NUL or a part too long. */
+PrStatus PrMark_splitParts(const uint8_t *text, size_t text_bytes, char parts[][PR_MARK_PART_BYTES],
+                           size_t count, const char *what, PrError *error);
 PrStatus PrMark_checkSpec(const PrMarkSpec *spec, PrError *error);
 
 /* Encodes text (text_bytes bytes, no NUL needed) as spec says and appends
