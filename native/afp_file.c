@@ -187,6 +187,7 @@ PrStatus PrAfpWriter_create(const PrPlan *plan, const PrAfpOptions *options, PrA
   PrBuffer_init(&writer->text);
   PrBuffer_init(&writer->scratch);
   PrBuffer_init(&writer->tags);
+  PrBuffer_init(&writer->font_refs);
   uint32_t fonts = plan->font_count > 0 ? plan->font_count : 1;
   writer->coded = calloc(fonts, sizeof *writer->coded);
   writer->units_per_em = calloc(fonts, sizeof *writer->units_per_em);
@@ -195,7 +196,9 @@ PrStatus PrAfpWriter_create(const PrPlan *plan, const PrAfpOptions *options, PrA
     status = PrError_set(error, PR_ENOMEM, "afp: out of memory for a writer");
   }
   writer->font_names = calloc(fonts, sizeof *writer->font_names);
-  if (writer->font_names == NULL) {
+  writer->font_ref_ends = calloc(fonts, sizeof *writer->font_ref_ends);
+  writer->page_images = calloc(plan->image_count + 1, sizeof *writer->page_images);
+  if (writer->font_names == NULL || writer->font_ref_ends == NULL || writer->page_images == NULL) {
     status = PrError_set(error, PR_ENOMEM, "afp: out of memory for a writer");
   }
   for (uint32_t f = 0; f < plan->font_count && status == PR_OK; f++) {
@@ -209,7 +212,14 @@ PrStatus PrAfpWriter_create(const PrPlan *plan, const PrAfpOptions *options, PrA
     writer->font_names[f] = PrText_copy(name[0] != 0 ? name : "pressrun font");
     if (writer->font_names[f] == NULL) {
       status = PrError_set(error, PR_ENOMEM, "afp: out of memory for a writer");
+      break;
     }
+    /* Every page's MDR names the font so: encoded once. */
+    PrAfp_putFontName(&writer->font_refs, 0xDE, writer->font_names[f]);
+    writer->font_ref_ends[f] = writer->font_refs.size_bytes;
+  }
+  if (status == PR_OK) {
+    status = PrBuffer_check(&writer->font_refs, error);
   }
   PrAfpOptions defaults;
   memset(&defaults, 0, sizeof defaults);
@@ -257,6 +267,10 @@ void PrAfpWriter_destroy(PrAfpWriter *writer) {
     free(writer->font_names[f]);
   }
   free(writer->font_names);
+  free(writer->font_ref_ends);
+  free(writer->page_images);
+  free(writer->page_forms);
+  PrBuffer_free(&writer->font_refs);
   free(writer->forms);
   free(writer->vector_items);
   PrBuffer_free(&writer->out);
@@ -576,10 +590,16 @@ static PrStatus define_form(PrAfpWriter *writer, uint32_t key, const PrDisplayLi
   if (writer->form_count == writer->form_capacity) {
     uint32_t capacity = writer->form_capacity < 4 ? 4 : writer->form_capacity * 2;
     PrAfpForm *grown = realloc(writer->forms, capacity * sizeof *grown);
-    if (grown == NULL) {
+    if (grown != NULL) {
+      writer->forms = grown;
+    }
+    uint32_t *used = realloc(writer->page_forms, capacity * sizeof *used);
+    if (used != NULL) {
+      writer->page_forms = used;
+    }
+    if (grown == NULL || used == NULL) {
       return PrError_set(error, PR_ENOMEM, "afp: out of memory for forms");
     }
-    writer->forms = grown;
     writer->form_capacity = capacity;
   }
   uint32_t number = writer->form_count + 1;

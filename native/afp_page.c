@@ -55,12 +55,6 @@ static size_t utf16_units(const uint32_t *codepoints, size_t count) {
   return units;
 }
 
-size_t PrAfp_fontNameBytes(const char *name) {
-  uint32_t codepoints[120];   /* at most 120 characters: an FQN holds 240 bytes of UTF-16 */
-  size_t count = PrAfp_utf8Decode((const uint8_t *)name, strlen(name), codepoints, 120);
-  return 6 + 4 + 2 * utf16_units(codepoints, count);
-}
-
 void PrAfp_putFontName(PrBuffer *out, uint8_t fqn_type, const char *name) {
   uint32_t codepoints[120];
   size_t count = PrAfp_utf8Decode((const uint8_t *)name, strlen(name), codepoints, 120);
@@ -205,9 +199,11 @@ static void write_data_maps(PrAfpWriter *writer, PrBuffer *out, const PageUses *
       PrAfpSf_begin(out, PR_SF_MDR, &sf);
       open = true;
     }
-    const char *name = writer->font_names[use->font];
-    PrAfp_put16(out, (uint32_t)(2 + PrAfp_fontNameBytes(name) + 5 + 24 + 16));
-    PrAfp_putFontName(out, 0xDE, name);   /* X'01' 1200 (also the text's), X'02' X'DE' */
+    /* X'01' 1200 (also the text's), X'02' X'DE' full name: encoded at create */
+    size_t ref_start = use->font == 0 ? 0 : writer->font_ref_ends[use->font - 1];
+    size_t ref_bytes = writer->font_ref_ends[use->font] - ref_start;
+    PrAfp_put16(out, (uint32_t)(2 + ref_bytes + 5 + 24 + 16));
+    PrBuffer_append(out, writer->font_refs.data + ref_start, ref_bytes);
     PrBuffer_appendByte(out, 5);      /* X'02' FQN X'BE': the local id PTOCA selects */
     PrBuffer_appendByte(out, 0x02);
     PrBuffer_appendByte(out, 0xBE);
@@ -509,26 +505,14 @@ PrStatus PrAfpPage_writeContent(PrAfpWriter *writer, PrBuffer *out, const PrDisp
                        "32,767 L-units (22.75 in) a side", (double)dl_page->width_pt,
                        (double)dl_page->height_pt);
   }
-  uint32_t count = PrDisplayList_pageItemCount(list, page);
-  PageUses uses;
-  uses.form_count = 0;
-  uses.image_count = 0;
-  uses.forms = malloc((count + 1) * sizeof *uses.forms);
-  uses.images = malloc((count + 1) * sizeof *uses.images);
-  PrStatus status = PR_OK;
-  if (uses.forms == NULL || uses.images == NULL) {
-    status = PrError_set(error, PR_ENOMEM, "afp: out of memory for a page's resources");
-  }
-  if (status == PR_OK) {
-    status = collect_uses(writer, list, page, &uses, error);
-  }
+  /* Each distinct overlay and image once: the writer's arrays hold them all. */
+  PageUses uses = {writer->page_forms, 0, writer->page_images, 0};
+  PrStatus status = collect_uses(writer, list, page, &uses, error);
   if (status == PR_OK) {
     write_environment(writer, out, &list->pages[page], &uses);
     PrBuffer_clear(&writer->text);
     status = write_objects(writer, out, list, page, &uses, error);
   }
-  free(uses.forms);
-  free(uses.images);
   if (status == PR_OK) {
     status = PrBuffer_check(out, error);
   }

@@ -102,6 +102,10 @@ struct PrAfpWriter {
   uint32_t page_font_count;
   const PrItem **vector_items;  /* consecutive vector items drawn as one graphics object */
   size_t vector_capacity;
+  uint32_t *page_forms;         /* overlays the page includes: form_capacity entries */
+  uint32_t *page_images;        /* images it includes: plan->image_count entries */
+  PrBuffer font_refs;           /* per plan font, the MDR's X'01' 1200 + FQN X'DE' full name */
+  size_t *font_ref_ends;        /* plan->font_count ends in font_refs */
 
   /* The page group being written: begun at its first page (a piece's
    * pages may all fail). */
@@ -139,8 +143,7 @@ void PrAfp_putTrueTypeClass(PrBuffer *out);
 /* X'01' CCSID 1200 then an FQN triplet of `type` holding UTF-8 `name` in
  * UTF-16BE: how a TrueType font is named on its BRS and mapped by MDRs. */
 void PrAfp_putFontName(PrBuffer *out, uint8_t fqn_type, const char *name);
-/* Bytes PrAfp_putFontName appends. */
-size_t PrAfp_fontNameBytes(const char *name);
+
 void PrAfpPage_fontName(uint32_t font, char name[9]);
 void PrAfpPage_imageName(uint32_t image, char name[9]);
 
