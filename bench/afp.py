@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +35,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 from demo_data import import_pressrun  # noqa: E402
-from throughput import _cpu_seconds, _vm_hwm_kb, write_ipc_stream  # noqa: E402
+from throughput import _cpu_seconds, _vm_hwm_kb, marked_result, write_ipc_stream  # noqa: E402
 
 _MARK = "AFP-RESULT "
 _MODES = ("pdf", "afp", "both")
@@ -105,13 +104,7 @@ def cli(context, records: int, thread_counts: tuple[int, ...], seed: int, repeat
 def _subprocess(mode: str, data: Path, assets: Path, out: Path, threads: int) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "_run", mode, str(data), str(assets), str(out),
                str(threads)]
-    completed = subprocess.run(command, stdout=subprocess.PIPE, text=True)
-    lines = [line for line in completed.stdout.splitlines() if line.startswith(_MARK)]
-    if not lines:
-        return {"mode": mode, "threads": threads, "label": f"{mode}/{threads}t",
-                "error": f"exit status {completed.returncode}, no result"}
-    run = json.loads(lines[-1][len(_MARK):])
-    run["label"] = f"{mode}/{threads}t"
+    run = marked_result(command, _MARK, {"mode": mode, "threads": threads, "label": f"{mode}/{threads}t"})
     if "wall_s" in run:
         run["pages_per_s"] = run["pages"] / run["wall_s"]
     return run

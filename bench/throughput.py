@@ -353,6 +353,16 @@ def format_table(runs: list[dict], ratios: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+def marked_result(command: list[str], mark: str, fields: dict) -> dict:
+    """Runs a benchmark subprocess and returns the JSON of its last line that
+    starts with `mark`, with `fields` added; an "error" entry when it printed none."""
+    completed = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    lines = [line for line in completed.stdout.splitlines() if line.startswith(mark)]
+    if not lines:
+        return {**fields, "error": f"exit status {completed.returncode}, no result"}
+    return {**json.loads(lines[-1][len(mark):]), **fields}
+
+
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
